@@ -1,0 +1,171 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	attributionHeaders,
+	connectionFromCredentials,
+	DEFAULT_BASE_URL,
+	type NemoVideoConnection,
+} from '../nodes/shared/transport/connection';
+
+export class NemoVideoApi implements ICredentialType {
+	name = 'nemoVideoApi';
+
+	displayName = 'NemoVideo API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-nemovideo/n8n-nodes-nemovideo#credential';
+
+	icon = 'file:nemovideo.svg' as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Token of a registered NemoVideo account. Leave empty to use a free anonymous token (100 credits, valid 7 days), obtained once and reused.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			description:
+				'Address of the NemoVideo API. Keep the default, or point it at the local simulator (npm run simulator) to try workflows without spending credits.',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 3f2c8a4e-6d1b-4c7e-9a55-0b8f2e1d7c90',
+			description:
+				'A UUID that identifies this n8n installation to NemoVideo (sent as X-Client-Id). Keep it stable: the service issues one anonymous token per client per 7 days. Required when API Token is empty.',
+		},
+		{
+			displayName: 'Skill Source',
+			name: 'skillSource',
+			type: 'options',
+			options: [
+				{ name: 'Image to Video Benchmark', value: 'image-to-video-benchmark' },
+				{ name: 'Image to Video Model AI', value: 'image-to-video-model-ai' },
+				{ name: 'Image to Video Local', value: 'image-to-video-local' },
+				{ name: 'Picture to Video', value: 'picture-to-video' },
+				{ name: 'For Beginners AI Image', value: 'for-beginners-ai-image' },
+				{ name: 'Custom', value: 'custom' },
+			],
+			default: 'picture-to-video',
+			description: 'Product the requests are attributed to (X-Skill-Source header)',
+		},
+		{
+			displayName: 'Custom Skill Source',
+			name: 'customSkillSource',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { skillSource: ['custom'] } },
+			description: 'Value sent as X-Skill-Source',
+		},
+		{
+			displayName: 'Skill Version',
+			name: 'skillVersion',
+			type: 'string',
+			default: '1.0.0',
+			description: 'Version string sent as X-Skill-Version',
+		},
+		{
+			displayName: 'Skill Platform',
+			name: 'skillPlatform',
+			type: 'string',
+			default: 'n8n',
+			description: 'Where the client runs, sent as X-Skill-Platform',
+		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	// n8n calls this when the Session Token is empty, was rejected with HTTP 401, or the credential
+	// is being tested, and stores the result, so one anonymous token serves every execution until
+	// the service rejects it. The service issues one per client per 7 days: a stored token that
+	// still works is kept rather than replaced.
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const connection = connectionFromCredentials(credentials);
+		if (connection.apiToken) return { sessionToken: connection.apiToken };
+		if (connection.sessionToken && (await isTokenAccepted(this, connection))) {
+			return { sessionToken: connection.sessionToken };
+		}
+		if (!connection.clientId) {
+			throw new Error(
+				'NemoVideo credential: set a Client ID (any UUID, kept stable) to use an anonymous token, or enter an API Token',
+			);
+		}
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${connection.baseUrl}/api/auth/anonymous-token`,
+			headers: { 'x-client-id': connection.clientId, ...attributionHeaders(connection) },
+			json: true,
+		})) as { code?: number; message?: string; data?: { token?: string } };
+		const token = response?.data?.token;
+		if (response?.code !== 0 || typeof token !== 'string' || token === '') {
+			throw new Error(
+				`NemoVideo did not issue an anonymous token (code ${String(response?.code)}: ${response?.message ?? 'no message'})`,
+			);
+		}
+		return { sessionToken: token };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiToken || $credentials.sessionToken}}',
+				'X-Skill-Source':
+					'={{$credentials.skillSource === "custom" ? $credentials.customSkillSource : $credentials.skillSource}}',
+				'X-Skill-Version': '={{$credentials.skillVersion}}',
+				'X-Skill-Platform': '={{$credentials.skillPlatform}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/credits/balance/simple',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 1001,
+					message: 'NemoVideo rejected the token: check the API Token, or clear it to use an anonymous token',
+				},
+			},
+		],
+	};
+}
+
+async function isTokenAccepted(ctx: IHttpRequestHelper, connection: NemoVideoConnection): Promise<boolean> {
+	const response = (await ctx.helpers.httpRequest({
+		method: 'GET',
+		url: `${connection.baseUrl}/api/credits/balance/simple`,
+		headers: { authorization: `Bearer ${connection.sessionToken}`, ...attributionHeaders(connection) },
+		json: true,
+		ignoreHttpStatusErrors: true,
+		returnFullResponse: true,
+	})) as { statusCode?: number; body?: { code?: number } };
+	return response.statusCode === 200 && response.body?.code === 0;
+}

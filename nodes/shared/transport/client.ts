@@ -1,0 +1,334 @@
+import type { Readable } from 'node:stream';
+
+import { attributionHeaders, isAnonymous, type NemoVideoConnection } from './connection';
+import { excerpt, parseJson, unwrapEnvelope } from './envelope';
+import {
+	describeFailure,
+	isTokenRejection,
+	NemoVideoError,
+	redact,
+	type FailedResponse,
+} from './errors';
+import {
+	abortableSleep,
+	headerValue,
+	undiciHttp,
+	type HttpFunction,
+	type HttpResponse,
+	type SleepFunction,
+} from './http';
+import {
+	backoffDelay,
+	DEFAULT_RETRY_POLICY,
+	isRetryableStatus,
+	parseRetryAfter,
+	type RetryPolicy,
+} from './retry';
+
+/** Where bearer tokens come from; the n8n layer backs this with the credential's stored token. */
+export interface TokenSource {
+	token(): Promise<string>;
+	/** Called once when the service rejected `rejected`; returns a fresh token, or undefined. */
+	refresh(rejected: string): Promise<string | undefined>;
+}
+
+export interface ClientOptions {
+	connection: NemoVideoConnection;
+	tokens: TokenSource;
+	/** The execution's cancel signal: aborts every call, stream and wait. */
+	signal?: AbortSignal;
+	http?: HttpFunction;
+	sleep?: SleepFunction;
+	retry?: RetryPolicy;
+	/** Default deadline of one call, all attempts and waits included. */
+	timeoutMs?: number;
+}
+
+export interface RequestBody {
+	body: string | Buffer | Readable;
+	headers: Record<string, string>;
+}
+
+export interface CallSpec {
+	method: 'GET' | 'POST';
+	/** Path below the base URL, or an absolute URL (result files on a CDN). */
+	path: string;
+	query?: Record<string, string | number | undefined>;
+	json?: unknown;
+	/** A body made afresh for each attempt; `replayable` false when it can be sent only once. */
+	body?: { open(): RequestBody; replayable: boolean };
+	/** Whether repeating the call after a 5xx or broken connection is harmless. Default: GET only. */
+	safeToRepeat?: boolean;
+	/** Overall deadline for this call; for streams, until the body has been read. */
+	timeoutMs?: number;
+	/** Longest silence allowed while waiting for headers or between body chunks. */
+	idleTimeoutMs?: number;
+	accept?: string;
+	/** False for unauthenticated calls (anonymous token, CDN downloads). */
+	auth?: boolean;
+}
+
+export interface OpenedStream {
+	status: number;
+	contentType: string;
+	contentLength?: number;
+	body: HttpResponse['body'];
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * One NemoVideo client per node run: builds requests, adds auth and attribution headers, unwraps
+ * envelopes, maps errors, retries by the rules in retry.ts, and keeps streamed bodies as streams.
+ */
+export class NemoVideoClient {
+	readonly connection: NemoVideoConnection;
+	private readonly tokens: TokenSource;
+	private readonly signal?: AbortSignal;
+	private readonly http: HttpFunction;
+	private readonly sleep: SleepFunction;
+	private readonly retry: RetryPolicy;
+	private readonly timeoutMs: number;
+	private readonly usedTokens = new Set<string>();
+
+	constructor(options: ClientOptions) {
+		this.connection = options.connection;
+		this.tokens = options.tokens;
+		this.signal = options.signal;
+		this.http = options.http ?? undiciHttp;
+		this.sleep = options.sleep ?? abortableSleep;
+		this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	}
+
+	/** Sends a call and returns the unwrapped `data` of its JSON answer. */
+	async call<T = unknown>(spec: CallSpec): Promise<T> {
+		const outcome = await this.send(spec, false);
+		return outcome.data as T;
+	}
+
+	/**
+	 * Sends a call whose successful answer is a stream (SSE, file). Error answers are read and
+	 * mapped like any call; a JSON success answer is returned as `data` instead of a stream.
+	 */
+	async open(spec: CallSpec): Promise<{ stream?: OpenedStream; data?: unknown }> {
+		return await this.send(spec, true);
+	}
+
+	/** Lets callers wait between polls with the same cancel behaviour as the transport. */
+	async wait(ms: number): Promise<void> {
+		try {
+			await this.sleep(ms, this.signal ?? new AbortController().signal);
+		} catch (error) {
+			throw this.cancelledError(error);
+		}
+	}
+
+	get cancelSignal(): AbortSignal | undefined {
+		return this.signal;
+	}
+
+	/** Makes any text safe to show: removes every token this client has used. */
+	redact(text: string): string {
+		return redact(text, [...this.usedTokens, this.connection.apiToken, this.connection.sessionToken]);
+	}
+
+	private async send(spec: CallSpec, streaming: boolean): Promise<{ stream?: OpenedStream; data?: unknown }> {
+		const safeToRepeat = spec.safeToRepeat ?? spec.method === 'GET';
+		const deadline = AbortSignal.timeout(spec.timeoutMs ?? this.timeoutMs);
+		const signal = this.signal ? AbortSignal.any([this.signal, deadline]) : deadline;
+		let attempt = 0;
+		let refreshedToken = false;
+		let waitedForRateLimit = false;
+		let token = spec.auth === false ? undefined : await this.tokens.token();
+
+		for (;;) {
+			attempt++;
+			if (token) this.usedTokens.add(token);
+			const requestBody = spec.body?.open();
+			let response: HttpResponse;
+			try {
+				response = await this.http(this.url(spec), {
+					method: spec.method,
+					headers: { ...this.headers(spec, token), ...requestBody?.headers },
+					body: spec.json !== undefined ? JSON.stringify(spec.json) : requestBody?.body,
+					signal,
+					headersTimeoutMs: spec.idleTimeoutMs ?? spec.timeoutMs ?? this.timeoutMs,
+					bodyTimeoutMs: spec.idleTimeoutMs ?? spec.timeoutMs ?? this.timeoutMs,
+				});
+			} catch (error) {
+				const failure = this.transportError(error, spec, deadline);
+				if (failure.kind === 'network' && safeToRepeat && this.canReplay(spec) && attempt < this.retry.maxAttempts) {
+					await this.wait(backoffDelay(this.retry, attempt));
+					continue;
+				}
+				throw failure;
+			}
+
+			const contentType = headerValue(response.headers, 'content-type') ?? '';
+			const success = response.status >= 200 && response.status < 300;
+			if (streaming && success && !/json/i.test(contentType)) {
+				return { stream: this.opened(response, contentType) };
+			}
+
+			const text = await this.readText(response, spec, deadline);
+			const parsed = parseJson(text);
+			let failure: FailedResponse;
+			if (success) {
+				if (parsed === undefined) {
+					if (safeToRepeat && attempt < this.retry.maxAttempts) {
+						await this.wait(backoffDelay(this.retry, attempt));
+						continue;
+					}
+					throw this.protocolError(spec, text);
+				}
+				const unwrapped = unwrapEnvelope(parsed);
+				if (unwrapped.ok) return { data: unwrapped.data };
+				failure = this.failure(response, unwrapped.code, unwrapped.message);
+			} else {
+				const unwrapped = parsed === undefined ? undefined : unwrapEnvelope(parsed);
+				const message = unwrapped && !unwrapped.ok ? unwrapped.message : excerpt(text) || undefined;
+				failure = this.failure(response, unwrapped && !unwrapped.ok ? unwrapped.code : undefined, message);
+			}
+
+			if (token && !refreshedToken && isTokenRejection(failure.httpStatus, failure.code) && this.canReplay(spec)) {
+				refreshedToken = true;
+				const fresh = await this.tokens.refresh(token);
+				if (fresh && fresh !== token) {
+					token = fresh;
+					continue;
+				}
+			}
+			if (failure.httpStatus === 429 && !waitedForRateLimit && this.canReplay(spec)) {
+				const waitMs = failure.retryAfterMs ?? this.retry.rateLimitDefaultMs;
+				if (waitMs <= this.retry.rateLimitMaxWaitMs) {
+					waitedForRateLimit = true;
+					await this.wait(waitMs);
+					continue;
+				}
+			}
+			if (isRetryableStatus(failure.httpStatus) && safeToRepeat && this.canReplay(spec) && attempt < this.retry.maxAttempts) {
+				await this.wait(backoffDelay(this.retry, attempt));
+				continue;
+			}
+			throw this.withContext(describeFailure(failure), spec);
+		}
+	}
+
+	private url(spec: CallSpec): string {
+		const url = new URL(/^https?:\/\//.test(spec.path) ? spec.path : `${this.connection.baseUrl}${spec.path}`);
+		for (const [key, value] of Object.entries(spec.query ?? {})) {
+			if (value !== undefined) url.searchParams.set(key, String(value));
+		}
+		return url.toString();
+	}
+
+	private headers(spec: CallSpec, token: string | undefined): Record<string, string> {
+		const headers: Record<string, string> = {
+			accept: spec.accept ?? 'application/json',
+			...attributionHeaders(this.connection),
+		};
+		if (this.connection.clientId) headers['x-client-id'] = this.connection.clientId;
+		if (token) headers.authorization = `Bearer ${token}`;
+		if (spec.json !== undefined) headers['content-type'] = 'application/json';
+		return headers;
+	}
+
+	private canReplay(spec: CallSpec): boolean {
+		return spec.body === undefined || spec.body.replayable;
+	}
+
+	private failure(response: HttpResponse, code: number | undefined, message: string | undefined): FailedResponse {
+		return {
+			httpStatus: response.status,
+			code,
+			serverMessage: message === undefined ? undefined : this.redact(message),
+			retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after')),
+			anonymous: isAnonymous(this.connection),
+		};
+	}
+
+	private opened(response: HttpResponse, contentType: string): OpenedStream {
+		const length = Number(headerValue(response.headers, 'content-length'));
+		return {
+			status: response.status,
+			contentType,
+			contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
+			body: response.body,
+		};
+	}
+
+	private async readText(response: HttpResponse, spec: CallSpec, deadline: AbortSignal): Promise<string> {
+		try {
+			return await response.body.text();
+		} catch (error) {
+			throw this.transportError(error, spec, deadline);
+		}
+	}
+
+	/** Turns a thrown network, timeout or abort error into a NemoVideoError. */
+	private transportError(error: unknown, spec: CallSpec, deadline: AbortSignal): NemoVideoError {
+		if (this.signal?.aborted) return this.cancelledError(error);
+		const code = (error as { code?: string })?.code ?? '';
+		const where = `${spec.method} ${this.describePath(spec)}`;
+		if (deadline.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+			return this.withContext(
+				new NemoVideoError(`NemoVideo did not answer in time (${where})`, {
+					kind: 'timeout',
+					hint: spec.method === 'POST'
+						? 'The request may still have taken effect: check the session state before sending it again.'
+						: 'The service is slow or unreachable. Try again later, or raise the node’s wait limit.',
+				}),
+				spec,
+			);
+		}
+		const reason = this.redact(String((error as Error)?.message ?? error));
+		const unreachable = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(`${code} ${reason}`);
+		return this.withContext(
+			new NemoVideoError(`Could not reach NemoVideo (${where}): ${reason}`, {
+				kind: 'network',
+				hint: unreachable
+					? `Check the Base URL in the NemoVideo credential (${this.connection.baseUrl}) and that this n8n can reach it.`
+					: spec.method === 'POST' && spec.safeToRepeat !== true
+						? 'The connection broke; the request may have reached NemoVideo. Check the session state before sending it again.'
+						: 'The connection broke. Try again; if it keeps failing, check the network between n8n and NemoVideo.',
+			}),
+			spec,
+		);
+	}
+
+	private cancelledError(error: unknown): NemoVideoError {
+		if (error instanceof NemoVideoError) return error;
+		return new NemoVideoError('The execution was stopped while waiting for NemoVideo', {
+			kind: 'cancelled',
+			hint: 'The workflow was stopped or timed out; nothing more was sent.',
+		});
+	}
+
+	private protocolError(spec: CallSpec, text: string): NemoVideoError {
+		return this.withContext(
+			new NemoVideoError(`NemoVideo sent an answer that is not valid JSON: ${this.redact(excerpt(text)) || '(empty)'}`, {
+				kind: 'protocol',
+				hint: 'A proxy or the service returned something unexpected. Check the Base URL, then try again.',
+			}),
+			spec,
+		);
+	}
+
+	private withContext(error: NemoVideoError, spec: CallSpec): NemoVideoError {
+		return new NemoVideoError(this.redact(error.message), {
+			kind: error.kind,
+			hint: this.redact(error.hint),
+			httpStatus: error.httpStatus,
+			code: error.code,
+			retryAfterMs: error.retryAfterMs,
+			method: spec.method,
+			path: this.describePath(spec),
+		});
+	}
+
+	/** The path without query string or host, for messages (result URLs may carry signatures). */
+	private describePath(spec: CallSpec): string {
+		return /^https?:\/\//.test(spec.path) ? new URL(spec.path).pathname : spec.path;
+	}
+}

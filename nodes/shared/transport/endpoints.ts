@@ -1,0 +1,218 @@
+import type { NemoVideoClient, OpenedStream, RequestBody } from './client';
+import { isRecord } from './envelope';
+
+/** Paths take `me` for the token's own user; the service also accepts the user id. */
+const ME = 'me';
+const AGENT = 'nemo_agent';
+
+export interface Session {
+	sessionId: string;
+	taskId?: string;
+	userId?: string;
+}
+
+export interface CreditsBalance {
+	available: number;
+	frozen: number;
+	total: number;
+	totalGranted?: number;
+	totalConsumed?: number;
+}
+
+export interface SessionState {
+	draft?: Record<string, unknown>;
+	video_infos?: unknown[];
+	generated_media?: unknown[];
+	canvas_config?: unknown;
+	video_analyses?: unknown;
+	[key: string]: unknown;
+}
+
+export interface UploadedFile {
+	filename: string;
+	fileType?: string;
+	cdnUrl?: string;
+	duration?: number;
+	width?: number;
+	height?: number;
+	fps?: number;
+	hash?: string;
+}
+
+export type RenderStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled' | string;
+
+export interface RenderJob {
+	id: string;
+	status: RenderStatus;
+	progress?: number;
+	/** `data.outputUrl` in one source, `data.output.url` in another. */
+	url?: string;
+	error?: string;
+}
+
+export async function createSession(
+	client: NemoVideoClient,
+	input: { taskName: string; language: string },
+): Promise<Session> {
+	const data = await client.call<Record<string, unknown>>({
+		method: 'POST',
+		path: `/api/tasks/${ME}/with-session/${AGENT}`,
+		json: { task_name: input.taskName, language: input.language },
+	});
+	const sessionId = optionalString(data?.session_id);
+	if (!sessionId) throw new TypeError('NemoVideo created a session but returned no session_id');
+	return { sessionId, taskId: optionalString(data?.task_id), userId: optionalString(data?.user_id) };
+}
+
+export async function getCreditsBalance(client: NemoVideoClient): Promise<CreditsBalance> {
+	const data = await client.call<Record<string, unknown>>({ method: 'GET', path: '/api/credits/balance/simple' });
+	return {
+		available: optionalNumber(data?.available) ?? 0,
+		frozen: optionalNumber(data?.frozen) ?? 0,
+		total: optionalNumber(data?.total) ?? 0,
+		totalGranted: optionalNumber(data?.total_granted),
+		totalConsumed: optionalNumber(data?.total_consumed),
+	};
+}
+
+export async function getSessionState(client: NemoVideoClient, sessionId: string): Promise<SessionState> {
+	const data = await client.call<Record<string, unknown>>({
+		method: 'GET',
+		path: `/api/state/${AGENT}/${ME}/${encodeURIComponent(sessionId)}/latest`,
+	});
+	return isRecord(data?.state) ? (data.state as SessionState) : {};
+}
+
+export async function uploadFiles(
+	client: NemoVideoClient,
+	sessionId: string,
+	body: { open(): RequestBody; replayable: boolean },
+	options: { timeoutMs: number; idleTimeoutMs: number },
+): Promise<UploadedFile[]> {
+	const data = await client.call<Record<string, unknown>>({
+		method: 'POST',
+		path: uploadPath(sessionId),
+		body,
+		// Re-sending a whole file after a reset is harmless only when it can be read again.
+		safeToRepeat: body.replayable,
+		...options,
+	});
+	return uploadedFiles(data);
+}
+
+export async function uploadUrls(client: NemoVideoClient, sessionId: string, urls: string[]): Promise<UploadedFile[]> {
+	const data = await client.call<Record<string, unknown>>({
+		method: 'POST',
+		path: uploadPath(sessionId),
+		json: { urls, source_type: 'url' },
+	});
+	return uploadedFiles(data);
+}
+
+/** Opens the edit's SSE stream. Never repeated by the transport: a message may take effect. */
+export async function openEditStream(
+	client: NemoVideoClient,
+	input: { sessionId: string; prompt: string; maxWaitMs: number; idleTimeoutMs: number },
+): Promise<{ stream?: OpenedStream; data?: unknown }> {
+	return await client.open({
+		method: 'POST',
+		path: '/run_sse',
+		accept: 'text/event-stream',
+		json: {
+			app_name: AGENT,
+			user_id: ME,
+			session_id: input.sessionId,
+			new_message: { parts: [{ text: input.prompt }] },
+		},
+		timeoutMs: input.maxWaitMs,
+		idleTimeoutMs: input.idleTimeoutMs,
+	});
+}
+
+export async function startRender(
+	client: NemoVideoClient,
+	input: { renderId: string; sessionId: string; draft: unknown; format: string; quality: string },
+): Promise<RenderJob> {
+	const data = await client.call<unknown>({
+		method: 'POST',
+		path: '/api/render/proxy/lambda',
+		json: {
+			id: input.renderId,
+			sessionId: input.sessionId,
+			draft: input.draft,
+			output: { format: input.format, quality: input.quality },
+		},
+	});
+	return renderJob(data, input.renderId);
+}
+
+export async function getRender(client: NemoVideoClient, renderId: string): Promise<RenderJob> {
+	const data = await client.call<unknown>({ method: 'GET', path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}` });
+	return renderJob(data, renderId);
+}
+
+export async function cancelRender(client: NemoVideoClient, renderId: string): Promise<void> {
+	// Cancelling twice is harmless, so this POST may be repeated.
+	await client.call({
+		method: 'POST',
+		path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}/cancel`,
+		safeToRepeat: true,
+	});
+}
+
+/** Opens a result file: the result URL (no auth, CDN) or the authenticated download endpoint. */
+export async function openDownload(
+	client: NemoVideoClient,
+	source: { url: string } | { renderId: string },
+	options: { timeoutMs: number; idleTimeoutMs: number },
+): Promise<OpenedStream> {
+	const byUrl = 'url' in source;
+	const opened = await client.open({
+		method: 'GET',
+		path: byUrl ? source.url : `/api/render/proxy/${encodeURIComponent(source.renderId)}/download`,
+		accept: 'video/mp4,application/octet-stream,*/*',
+		auth: !byUrl || source.url.startsWith(client.connection.baseUrl),
+		...options,
+	});
+	if (!opened.stream) throw new TypeError('NemoVideo answered the download with JSON instead of a file');
+	return opened.stream;
+}
+
+function uploadPath(sessionId: string): string {
+	return `/api/upload-video/${AGENT}/${ME}/${encodeURIComponent(sessionId)}`;
+}
+
+function uploadedFiles(data: Record<string, unknown> | undefined): UploadedFile[] {
+	const files = Array.isArray(data?.files) ? data.files : [];
+	return files.filter(isRecord).map((file) => ({
+		filename: String(file.filename ?? ''),
+		fileType: optionalString(file.file_type),
+		cdnUrl: optionalString(file.cdn_url),
+		duration: optionalNumber(file.duration),
+		width: optionalNumber(file.width),
+		height: optionalNumber(file.height),
+		fps: optionalNumber(file.fps),
+		hash: optionalString(file.hash),
+	}));
+}
+
+function renderJob(data: unknown, fallbackId: string): RenderJob {
+	const record = isRecord(data) ? data : {};
+	const output = isRecord(record.output) ? record.output : {};
+	return {
+		id: optionalString(record.id) ?? fallbackId,
+		status: optionalString(record.status) ?? 'pending',
+		progress: optionalNumber(record.progress),
+		url: optionalString(record.outputUrl) ?? optionalString(record.output_url) ?? optionalString(output.url),
+		error: optionalString(record.error) ?? optionalString(record.message),
+	};
+}
+
+function optionalString(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function optionalNumber(value: unknown): number | undefined {
+	const number = typeof value === 'string' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+}

@@ -1,0 +1,165 @@
+/** What went wrong, in terms a workflow can act on. */
+export type NemoVideoErrorKind =
+	| 'auth'
+	| 'clientId'
+	| 'sessionNotFound'
+	| 'credits'
+	| 'fileType'
+	| 'fileSize'
+	| 'plan'
+	| 'rateLimit'
+	| 'server'
+	| 'network'
+	| 'timeout'
+	| 'cancelled'
+	| 'protocol'
+	| 'render'
+	| 'request';
+
+export const ACCEPTED_FORMATS =
+	'images jpg, jpeg, png, gif, webp, heic; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac';
+
+export interface NemoVideoErrorDetails {
+	kind: NemoVideoErrorKind;
+	/** What to do next, shown as the error's description in n8n. */
+	hint: string;
+	httpStatus?: number;
+	code?: number;
+	retryAfterMs?: number;
+	method?: string;
+	path?: string;
+}
+
+/** An API failure with a message safe to show: it never contains a token (see `redact`). */
+export class NemoVideoError extends Error {
+	readonly kind: NemoVideoErrorKind;
+	readonly hint: string;
+	readonly httpStatus?: number;
+	readonly code?: number;
+	readonly retryAfterMs?: number;
+	readonly method?: string;
+	readonly path?: string;
+
+	constructor(message: string, details: NemoVideoErrorDetails) {
+		super(message);
+		this.name = 'NemoVideoError';
+		this.kind = details.kind;
+		this.hint = details.hint;
+		this.httpStatus = details.httpStatus;
+		this.code = details.code;
+		this.retryAfterMs = details.retryAfterMs;
+		this.method = details.method;
+		this.path = details.path;
+	}
+}
+
+export interface FailedResponse {
+	httpStatus: number;
+	code?: number;
+	serverMessage?: string;
+	retryAfterMs?: number;
+	anonymous: boolean;
+	userId?: string;
+}
+
+const TOKEN_CODES = new Set([1001, 1010, 1011]);
+
+export function isTokenRejection(httpStatus: number, code?: number): boolean {
+	return httpStatus === 401 || (code !== undefined && TOKEN_CODES.has(code));
+}
+
+/** Maps a NemoVideo error answer (envelope code or bare HTTP status) to an actionable error. */
+export function describeFailure(failure: FailedResponse): NemoVideoError {
+	const { httpStatus, code, serverMessage, retryAfterMs } = failure;
+	const said = serverMessage ? ` (NemoVideo said: ${serverMessage})` : '';
+	const at = { httpStatus, code, retryAfterMs };
+
+	if (isTokenRejection(httpStatus, code)) {
+		return new NemoVideoError(`NemoVideo rejected the token${said}`, {
+			kind: 'auth',
+			...at,
+			hint: failure.anonymous
+				? 'The anonymous token expired or was revoked and a fresh one could not be used. Check the credential’s Client ID and Base URL, or enter an API Token.'
+				: 'Check the API Token in the NemoVideo credential: it may be mistyped, expired or revoked. Clear it to use a free anonymous token instead.',
+		});
+	}
+	switch (code) {
+		case 1002:
+			return new NemoVideoError(`NemoVideo session not found${said}`, {
+				kind: 'sessionNotFound',
+				...at,
+				hint: 'Check the Session ID: it must come from a NemoVideo Session "Create" step made with the same credential. Sessions of another token are not visible; create a new session.',
+			});
+		case 2001:
+			return new NemoVideoError(`Not enough NemoVideo credits${said}`, {
+				kind: 'credits',
+				...at,
+				hint: creditsHint(failure),
+			});
+		case 4001:
+			return new NemoVideoError(`NemoVideo does not accept this file type${said}`, {
+				kind: 'fileType',
+				...at,
+				hint: `Accepted formats: ${ACCEPTED_FORMATS}. Convert the file, or check that its extension matches its content.`,
+			});
+		case 4002:
+			return new NemoVideoError(`File too large for NemoVideo (limit 200 MB)${said}`, {
+				kind: 'fileSize',
+				...at,
+				hint: 'Compress or resize the file below 200 MB (for example re-encode video at a lower bitrate) and try again.',
+			});
+	}
+	if (httpStatus === 400 && /client/i.test(serverMessage ?? '')) {
+		return new NemoVideoError(`NemoVideo needs a client ID${said}`, {
+			kind: 'clientId',
+			...at,
+			hint: 'Set the Client ID field of the NemoVideo credential to a UUID and keep it stable.',
+		});
+	}
+	if (httpStatus === 402) {
+		return new NemoVideoError(`NemoVideo refused the request with HTTP 402${said}`, {
+			kind: 'plan',
+			...at,
+			hint: 'This is not a credits problem: the account’s plan tier does not allow this export, or the attribution headers (Skill Source, Skill Version, Skill Platform in the credential) are missing. Fill those fields, or upgrade the plan.',
+		});
+	}
+	if (httpStatus === 429) {
+		const wait = retryAfterMs !== undefined ? ` for about ${Math.ceil(retryAfterMs / 1000)} s` : '';
+		return new NemoVideoError(`NemoVideo is rate limiting requests${said}`, {
+			kind: 'rateLimit',
+			...at,
+			hint: `Wait${wait} before running again, or space out executions. Anonymous tokens are limited to one per client per 7 days and five per IP per hour.`,
+		});
+	}
+	if (httpStatus >= 500) {
+		return new NemoVideoError(`NemoVideo had a server error (HTTP ${httpStatus})${said}`, {
+			kind: 'server',
+			...at,
+			hint: 'The service had a temporary problem. Try again in a few minutes.',
+		});
+	}
+	const codeText = code !== undefined && code !== 0 ? `code ${code}` : `HTTP ${httpStatus}`;
+	return new NemoVideoError(`NemoVideo refused the request (${codeText})${said}`, {
+		kind: 'request',
+		...at,
+		hint: 'Check the node’s parameters. If they look right, the NemoVideo API may have changed.',
+	});
+}
+
+function creditsHint(failure: FailedResponse): string {
+	const link = failure.serverMessage?.match(/https?:\/\/\S*bind=[\w-]+/)?.[0];
+	if (failure.anonymous) {
+		const where = link ?? (failure.userId ? `the NemoVideo site with ?bind=${failure.userId}` : 'the NemoVideo site');
+		return `The free anonymous credits are used up. Register at ${where} to keep this account’s work and get more credits, then put the account’s API Token in the credential.`;
+	}
+	return 'Top up credits in your NemoVideo account, then run again. Use the NemoVideo Credits node before expensive steps to stop early.';
+}
+
+/** Replaces every secret that could appear in a text (tokens, echoed headers) with a marker. */
+export function redact(text: string, secrets: readonly string[]): string {
+	let safe = text;
+	for (const secret of secrets) {
+		if (secret.length >= 6) safe = safe.split(secret).join('[redacted]');
+	}
+	return safe.replace(/\b(nmv_[a-z]+_)[A-Za-z0-9_-]{4,}/g, '$1[redacted]');
+}
