@@ -90,7 +90,8 @@ function summarizeTrack(track: Loose, position: number): TrackSummary {
 		cursor = start + duration;
 	}
 	const names = segments.map(segmentName).filter((name): name is string => name !== undefined);
-	const volume = segments.map((segment) => number(segment.v) ?? number(segment.volume)).find((v) => v !== undefined);
+	const volume = segments.map((segment) => number(segment.v) ?? number(segment.volume)).find((v) => v !== undefined)
+		?? number(track.v) ?? number(track.volume);
 	return {
 		index: position + 1,
 		type: kind.type,
