@@ -48,10 +48,10 @@ class CredentialTokens implements TokenSource {
 		return token;
 	}
 
-	async refresh(rejected: string): Promise<string | undefined> {
+	/** The token the credential holds after n8n re-checked it: new, or the same one if still accepted. */
+	async refresh(): Promise<string | undefined> {
 		if (this.connection.apiToken) return undefined;
-		const token = await this.storeTokenThroughN8n();
-		return token && token !== rejected ? token : undefined;
+		return await this.storeTokenThroughN8n();
 	}
 
 	private async storeTokenThroughN8n(): Promise<string | undefined> {

@@ -35,7 +35,8 @@ export function toNodeError(
 		return new NodeApiError(node, response, {
 			message: error.message,
 			description: error.hint,
-			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
+			// An envelope error arrives on HTTP 200; only a failing status is worth showing.
+			httpCode: error.httpStatus !== undefined && error.httpStatus >= 400 ? String(error.httpStatus) : undefined,
 			itemIndex,
 		});
 	}

@@ -28,7 +28,10 @@ import {
 /** Where bearer tokens come from; the n8n layer backs this with the credential's stored token. */
 export interface TokenSource {
 	token(): Promise<string>;
-	/** Called once when the service rejected `rejected`; returns a fresh token, or undefined. */
+	/**
+	 * Called once when the service rejected `rejected`; returns the token to retry with (a fresh
+	 * one, or the same one when it proved valid after all), or undefined to give up.
+	 */
 	refresh(rejected: string): Promise<string | undefined>;
 }
 
@@ -193,9 +196,9 @@ export class NemoVideoClient {
 
 			if (token && !refreshedToken && isTokenRejection(failure.httpStatus, failure.code) && this.canReplay(spec)) {
 				refreshedToken = true;
-				const fresh = await this.tokens.refresh(token);
-				if (fresh && fresh !== token) {
-					token = fresh;
+				const next = await this.tokens.refresh(token);
+				if (next) {
+					token = next;
 					continue;
 				}
 			}
