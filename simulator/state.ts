@@ -74,9 +74,11 @@ export class SimState {
 		const clean = stripUndefined(patch);
 		delete (clean as Partial<SimulatorOptions>).port;
 		Object.assign(this.opts, clean);
-		// null clears the optional / one-shot settings (JSON cannot carry undefined)
+		// null or an explicit undefined clears the optional / one-shot settings (JSON cannot carry undefined)
 		const o = this.opts as unknown as Record<string, unknown>;
-		for (const k of ['failNextRender', 'nextEditStreamBytes', 'renderOutputBytes']) if (o[k] === null) o[k] = undefined;
+		for (const k of ['failNextRender', 'nextEditStreamBytes', 'renderOutputBytes']) {
+			if (k in patch && (patch as Record<string, unknown>)[k] == null) o[k] = undefined;
+		}
 		if (patch.seed !== undefined) this.idRng = deriveRng(this.opts.seed, 'ids');
 	}
 
