@@ -81,7 +81,7 @@ describe('simulator: render', () => {
 			body: JSON.stringify({ id: 'r402', sessionId: sid, draft, output: { format: 'mp4', quality: 'high' } }),
 		});
 		expect(r.status).toBe(402);
-		expect((await r.json()).success).toBe(false);
+		expect(((await r.json()) as any).success).toBe(false);
 		expect(sim.getRender('r402')).toBeUndefined();
 		const notReady = await start('r-empty', {});
 		expect(notReady.json.success).toBe(false);

@@ -89,7 +89,10 @@ describe('simulator: upload', () => {
 					this.push(png(100, 100, 31));
 					return;
 				}
-				if (produced >= total) return this.push(null);
+				if (produced >= total) {
+					this.push(null);
+					return;
+				}
 				produced += 64 * 1024;
 				this.push(Buffer.alloc(64 * 1024));
 			},
