@@ -45,7 +45,10 @@ function* events(seed: number, targetBytes: number): Generator<SampleEvent> {
 	const rng = deriveRng(seed, 'sse-sample');
 	const crlf = rng.chance(0.5);
 	const nl = crlf ? '\r\n' : '\n';
-	const data = (obj: unknown) => `data${rng.chance(0.05) ? ':' : ': '}${JSON.stringify(obj)}${nl}${nl}`;
+	const end = nl + nl;
+	// JSON is assembled from templates (only strings go through JSON.stringify): this stream must be fast to produce.
+	const data = (json: string) => `data${rng.chance(0.05) ? ':' : ': '}${json}${end}`;
+	const q = JSON.stringify;
 	let bytes = 0;
 	let n = 0;
 	const emit = (e: SampleEvent): SampleEvent => {
@@ -61,7 +64,7 @@ function* events(seed: number, targetBytes: number): Generator<SampleEvent> {
 			for (let i = 0; i < parts; i++) {
 				const piece = sentence(rng);
 				full += piece;
-				yield emit({ kind: 'text', raw: data({ type: 'text', content: piece }), message: i === parts - 1 ? full : undefined });
+				yield emit({ kind: 'text', raw: data(`{"type":"text","content":${q(piece)}}`), message: i === parts - 1 ? full : undefined });
 			}
 		} else if (r < 0.44) {
 			const parts = rng.int(1, 6);
@@ -69,25 +72,34 @@ function* events(seed: number, targetBytes: number): Generator<SampleEvent> {
 			for (let i = 0; i < parts; i++) {
 				const piece = sentence(rng);
 				full += piece;
-				yield emit({ kind: 'adkPartial', raw: data({ content: { parts: [{ text: piece }], role: 'model' }, partial: true, author: 'nemo_agent' }) });
+				yield emit({ kind: 'adkPartial', raw: data(`{"content":{"parts":[{"text":${q(piece)}}],"role":"model"},"partial":true,"author":"nemo_agent"}`) });
 			}
-			const final: Record<string, unknown> = { content: { parts: [{ text: full }], role: 'model' }, author: 'nemo_agent', id: `evt_${n}` };
-			if (rng.chance(0.5)) final.partial = false;
-			yield emit({ kind: 'adkFinal', raw: data(final), message: full });
+			const partial = rng.chance(0.5) ? ',"partial":false' : '';
+			yield emit({
+				kind: 'adkFinal',
+				raw: data(`{"content":{"parts":[{"text":${q(full)}}],"role":"model"},"author":"nemo_agent","id":"evt_${n}"${partial}}`),
+				message: full,
+			});
 		} else if (r < 0.52) {
-			yield emit({ kind: 'toolCall', raw: data({ type: 'tool_call', name: 'build_timeline', args: { duration_ms: 10000, n } }) });
+			yield emit({ kind: 'toolCall', raw: data(`{"type":"tool_call","name":"build_timeline","args":{"duration_ms":10000,"n":${n}}}`) });
 		} else if (r < 0.6) {
-			yield emit({ kind: 'toolResult', raw: data({ type: 'tool_result', name: 'build_timeline', result: { ok: true, n, note: '完成 ✅' } }) });
+			yield emit({ kind: 'toolResult', raw: data(`{"type":"tool_result","name":"build_timeline","result":{"ok":true,"n":${n},"note":"完成 ✅"}}`) });
 		} else if (r < 0.66) {
-			yield emit({ kind: 'functionCall', raw: data({ content: { parts: [{ functionCall: { id: `fc_${n}`, name: 'add_bgm', args: { name: 'Lo-fi', volume: 0.35 } } }], role: 'model' } }) });
+			yield emit({
+				kind: 'functionCall',
+				raw: data(`{"content":{"parts":[{"functionCall":{"id":"fc_${n}","name":"add_bgm","args":{"name":"Lo-fi","volume":0.35}}}],"role":"model"}}`),
+			});
 		} else if (r < 0.72) {
-			yield emit({ kind: 'functionResponse', raw: data({ content: { parts: [{ functionResponse: { id: `fc_${n}`, name: 'add_bgm', response: { ok: true } } }], role: 'user' } }) });
+			yield emit({
+				kind: 'functionResponse',
+				raw: data(`{"content":{"parts":[{"functionResponse":{"id":"fc_${n}","name":"add_bgm","response":{"ok":true}}}],"role":"user"}}`),
+			});
 		} else if (r < 0.86) {
-			yield emit({ kind: 'heartbeat', raw: data({ type: 'heartbeat' }) });
+			yield emit({ kind: 'heartbeat', raw: data('{"type":"heartbeat"}') });
 		} else if (r < 0.93) {
-			yield emit({ kind: 'empty', raw: `data:${nl}${nl}` });
+			yield emit({ kind: 'empty', raw: `data:${end}` });
 		} else {
-			yield emit({ kind: 'comment', raw: `: keep-alive ${n}${nl}${nl}` });
+			yield emit({ kind: 'comment', raw: `: keep-alive ${n}${end}` });
 		}
 	}
 }

@@ -87,14 +87,36 @@ export class SseWriter {
 		this.pending.push(buf);
 		this.pendingLen += buf.length;
 		while (this.pendingLen >= this.nextChunk && !this.closed) {
-			const all = Buffer.concat(this.pending, this.pendingLen);
-			const piece = all.subarray(0, this.nextChunk);
-			const rest = all.subarray(this.nextChunk);
-			this.pending = rest.length ? [rest] : [];
-			this.pendingLen = rest.length;
+			const piece = this.take(this.nextChunk);
 			this.nextChunk = this.pickChunkSize();
 			await this.write(piece);
 		}
+	}
+
+	/** Remove and return the first n pending bytes (copies only when a piece spans several buffers). */
+	private take(n: number): Buffer {
+		this.pendingLen -= n;
+		const head = this.pending[0];
+		if (head.length >= n) {
+			if (head.length === n) this.pending.shift();
+			else this.pending[0] = head.subarray(n);
+			return head.subarray(0, n);
+		}
+		const parts: Buffer[] = [];
+		let need = n;
+		while (need > 0) {
+			const b = this.pending[0];
+			if (b.length <= need) {
+				parts.push(b);
+				this.pending.shift();
+				need -= b.length;
+			} else {
+				parts.push(b.subarray(0, need));
+				this.pending[0] = b.subarray(need);
+				need = 0;
+			}
+		}
+		return Buffer.concat(parts, n);
 	}
 
 	private async flushPending(): Promise<void> {
