@@ -1,7 +1,7 @@
 /** `/__sim/*` control API for driving the simulator from another process. Not logged, no auth, no faults. */
 import { issueToken, lookupToken } from './auth';
 import { setAvailable } from './credits';
-import { queueFault, validateFault } from './faults';
+import { queueFault, takeFault, validateFault } from './faults';
 import { readJson, sendJson, str, type Ctx } from './http';
 import { refreshRender } from './render';
 import { sampleSummary, sampleWriter, streamSample } from './sseSample';
@@ -91,7 +91,8 @@ export async function handleControl(ctx: Ctx): Promise<void> {
 		const seed = Number(ctx.query.get('seed') ?? sim.opts.seed);
 		if (!Number.isFinite(bytes) || bytes < 0 || !Number.isFinite(seed)) return sendJson(ctx, 400, { ok: false, error: 'bytes and seed must be numbers' });
 		if (ctx.query.get('summary') === '1') return sendJson(ctx, 200, sampleSummary(seed, bytes));
-		const w = sampleWriter(ctx.res, seed);
+		const cut = takeFault(sim, method, path, ['sseCut']);
+		const w = sampleWriter(ctx.res, seed, cut ? (cut.afterBytes ?? 0) : undefined);
 		w.start();
 		await streamSample(w, seed, bytes);
 		return;

@@ -198,6 +198,26 @@ describe('simulator: SSE edit (/run_sse)', () => {
 		expect(bal.json.data).toMatchObject({ available: 50, frozen: 0 });
 	});
 
+	test('a client that disconnects mid-stream: the request is logged as aborted and the credits are still consumed', async () => {
+		const { token, sid } = await setup();
+		sim.configure({ editDurationMs: 2000 });
+		const ac = new AbortController();
+		const r = await fetch(sim.url + '/run_sse', {
+			method: 'POST',
+			signal: ac.signal,
+			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: sid, new_message: { parts: [{ text: PROMPT }] } }),
+		});
+		const reader = r.body!.getReader();
+		await reader.read();
+		ac.abort();
+		await sleep(30);
+		expect(sim.log.find((e) => e.path === '/run_sse')!.aborted).toBe(true);
+		expect(sim.getSession(sid)!.edits[0].aborted).toBe(true);
+		const bal = await call(sim, 'GET', '/api/credits/balance/simple', { token });
+		expect(bal.json.data).toMatchObject({ available: 50, frozen: 0 });
+	});
+
 	test('without uploaded media the agent asks for files and the draft stays {}', async () => {
 		const { token, sid } = await setup('registered', 'en', 0);
 		sim.configure({ silentEditRate: 0 });
@@ -234,6 +254,18 @@ describe('simulator: big SSE streams for benchmarks', () => {
 		for (const k of ['text', 'adkPartial', 'adkFinal', 'toolCall', 'toolResult', 'functionCall', 'functionResponse', 'heartbeat', 'empty', 'comment'])
 			expect(summary.events[k]).toBeGreaterThan(0);
 		expect(sim.log).toHaveLength(0);
+	});
+
+	test('sseCut also applies to /__sim/sse-sample', async () => {
+		await call(sim, 'POST', '/__sim/faults', { body: { path: 'sse-sample', kind: 'sseCut', afterBytes: 5000 } });
+		const r = await fetch(`${sim.url}/__sim/sse-sample?bytes=100000&seed=3`);
+		let n = 0;
+		await expect(
+			(async () => {
+				for await (const c of r.body as any as AsyncIterable<Uint8Array>) n += c.length;
+			})(),
+		).rejects.toThrow();
+		expect(n).toBe(5000);
 	});
 
 	test('config nextEditStreamBytes makes the next /run_sse stream the sample (seed from options), once', async () => {
