@@ -28,25 +28,27 @@ describe('simulator: render', () => {
 	const poll = (id: string) => call(sim, 'GET', `/api/render/proxy/lambda/${id}`, { token });
 
 	test('pending -> processing (progress) -> completed at renderMs, outputUrl then output.url (alternate)', async () => {
+		sim.configure({ renderMs: 1000 });
 		const s = await start('render_a');
 		expect(s.json).toEqual({ success: true, data: { id: 'render_a', status: 'pending', progress: 0 } });
 		expect((await poll('render_a')).json.data.status).toBe('pending');
-		await sleep(200);
+		await sleep(400);
 		const mid = (await poll('render_a')).json.data;
 		expect(mid.status).toBe('processing');
 		expect(mid.progress).toBeGreaterThan(0);
 		expect(mid.progress).toBeLessThan(100);
 		expect(mid.outputUrl).toBeUndefined();
-		await sleep(250);
+		await sleep(650);
 		const done = (await poll('render_a')).json.data;
 		expect(done).toMatchObject({ status: 'completed', progress: 100, outputUrl: `${sim.url}/cdn/renders/render_a.mp4` });
 		const rec = sim.getRender('render_a')!;
-		expect(rec.completedAt).toBe(rec.submittedAt + 400);
+		expect(rec.completedAt).toBe(rec.submittedAt + 1000);
 		const mp4 = Buffer.from(await (await fetch(done.outputUrl)).arrayBuffer());
 		expect(mp4.equals(fs.readFileSync(path.join(ASSETS, 'sample-15s.mp4')))).toBe(true);
 
+		sim.configure({ renderMs: 10 });
 		await start('render_b');
-		await sleep(420);
+		await sleep(30);
 		const b = (await poll('render_b')).json.data;
 		expect(b.outputUrl).toBeUndefined();
 		expect(b.output.url).toBe(`${sim.url}/cdn/renders/render_b.mp4`);
