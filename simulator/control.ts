@@ -10,7 +10,12 @@ import type { Fault, SimulatorOptions } from './types';
 
 export function publicConfig(sim: SimState): Record<string, unknown> {
 	const { registeredTokens, ...rest } = sim.opts;
-	return { ...rest, registeredTokens: registeredTokens.length };
+	// unset optional settings appear as null, so posting this object back to /__sim/config restores them too
+	return { renderOutputBytes: null, failNextRender: null, nextEditStreamBytes: null, ...stripUndef(rest), registeredTokens: registeredTokens.length };
+}
+
+function stripUndef(o: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 export function tokenCounts(sim: SimState): { anonymous: Record<string, number>; total: number } {

@@ -102,6 +102,13 @@ describe('simulator: faults and the control API', () => {
 		const cfg = await call(sim, 'POST', '/__sim/config', { body: { renderMs: 10, editCost: 5 } });
 		expect(cfg.json.config).toMatchObject({ renderMs: 10, editCost: 5, registeredTokens: 1 });
 		expect(cfg.text).not.toContain('nmv_sk_simulator');
+		// GET /__sim/config can be posted back to restore options, including clearing one-shots
+		const saved = (await call(sim, 'GET', '/__sim/config')).json;
+		expect(saved.renderOutputBytes).toBeNull();
+		await call(sim, 'POST', '/__sim/config', { body: { renderOutputBytes: 1_000_000, failNextRender: 'x' } });
+		const { registeredTokens: _n, ...restore } = saved;
+		await call(sim, 'POST', '/__sim/config', { body: restore });
+		expect((await call(sim, 'GET', '/__sim/config')).json).toMatchObject({ renderOutputBytes: null, failNextRender: null, renderMs: 10 });
 		const sid = await newSession(sim, token);
 		const s = await call(sim, 'GET', `/__sim/sessions/${sid}`);
 		expect(s.json).toMatchObject({ sessionId: sid, state: { draft: {} }, edits: [] });
