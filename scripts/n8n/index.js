@@ -206,6 +206,8 @@ function n8nEnv(install, userFolder, { captureDir, runnerPort, encryptionKey = D
 		// between runs in parallel, so every command gets a free port on 127.0.0.1.
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_BROKER_PORT: String(runnerPort ?? 5679),
+		// "Read/Write Files from Disk" may only touch these folders (2.x default: ~/.n8n-files only).
+		N8N_RESTRICT_FILE_ACCESS_TO: fileAccessDirs(userFolder).join(';'),
 		// Run data of every execution (success and failure) written by our hook file.
 		EXTERNAL_HOOK_FILES: CAPTURE_HOOK,
 		NEMOVIDEO_N8N_CAPTURE_DIR: captureDir ?? '',
@@ -216,6 +218,11 @@ function n8nEnv(install, userFolder, { captureDir, runnerPort, encryptionKey = D
 	});
 	Object.assign(env, extra);
 	return withNodePath(env, install);
+}
+
+/** Folders workflows may read and write files in: <user folder>/files, the repo's examples/ and test/. */
+function fileAccessDirs(userFolder) {
+	return [path.join(userFolder, 'files'), path.join(REPO_ROOT, 'examples'), path.join(REPO_ROOT, 'test')];
 }
 
 async function runN8n(install, userFolder, args, options = {}) {
@@ -453,6 +460,8 @@ class N8nRunner {
 		this.n8nFolder = path.join(this.userFolder, '.n8n');
 		this.storagePath = path.join(this.n8nFolder, 'storage');
 		this.scratch = path.join(this.userFolder, 'runner');
+		/** A folder workflows may read and write files in (Read/Write Files from Disk); so are examples/ and test/. */
+		this.filesDir = path.join(this.userFolder, 'files');
 		this.executions = 0;
 		this.disposed = false;
 		if (!this.keep) this.unregisterExit = onExit(() => fs.rmSync(this.userFolder, { recursive: true, force: true }));
@@ -460,6 +469,7 @@ class N8nRunner {
 
 	async setUp() {
 		fs.mkdirSync(this.scratch, { recursive: true });
+		fs.mkdirSync(this.filesDir, { recursive: true });
 		const hasDatabase = fs.existsSync(path.join(this.n8nFolder, 'database.sqlite'));
 		if (!hasDatabase) {
 			fs.mkdirSync(this.n8nFolder, { recursive: true });

@@ -41,7 +41,7 @@ async function main() {
 	const suiteStarted = Date.now();
 	try {
 		try {
-			runner = await N8nRunner.create({ build: !flags.has('--no-build'), keep: flags.has('--keep'), echo: flags.has('--echo') });
+			runner = await N8nRunner.create({ build: flags.has('--no-build') ? false : undefined, keep: flags.has('--keep'), echo: flags.has('--echo') });
 			sim = await startSimulator();
 			log(`simulator ${sim.url} (pid ${sim.pid})`);
 		} catch (error) {
