@@ -100,11 +100,18 @@ export async function uploadFiles(
 	return uploadedFiles(data);
 }
 
-export async function uploadUrls(client: NemoVideoClient, sessionId: string, urls: string[]): Promise<UploadedFile[]> {
+export async function uploadUrls(
+	client: NemoVideoClient,
+	sessionId: string,
+	urls: string[],
+	options: { timeoutMs?: number; idleTimeoutMs?: number } = {},
+): Promise<UploadedFile[]> {
 	const data = await client.call<Record<string, unknown>>({
 		method: 'POST',
 		path: uploadPath(sessionId),
 		json: { urls, source_type: 'url' },
+		// The service fetches the URLs before it answers.
+		...options,
 	});
 	return uploadedFiles(data);
 }

@@ -1,0 +1,292 @@
+import type { Readable } from 'node:stream';
+
+import { ACCEPTED_FORMATS } from './errors';
+
+/**
+ * Local checks of a file before any byte of it is sent: the format NemoVideo accepts, read from the
+ * file's leading bytes, must agree with its name and MIME type, and it must fit the size limit.
+ * Pure functions over the file's first bytes; no n8n imports.
+ */
+
+/** NemoVideo's per-file limit (200 MB, counted as MiB like the service's own check). */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+/** Leading bytes read to recognise a format (enough for every signature below). */
+export const HEAD_BYTES = 64;
+
+export type MediaFormatName =
+	| 'jpeg' | 'png' | 'gif' | 'webp' | 'heic'
+	| 'mp4' | 'mov' | 'avi' | 'webm' | 'mkv'
+	| 'mp3' | 'wav' | 'm4a' | 'aac';
+
+export interface MediaFormat {
+	name: MediaFormatName;
+	label: string;
+	kind: 'image' | 'video' | 'audio';
+	/** Extension a file of this format is sent with when its own name has none. */
+	extension: string;
+	mimeType: string;
+	extensions: readonly string[];
+	mimeTypes: readonly string[];
+	/** Formats whose files share a container, so a name or MIME type of one fits content of another. */
+	family: string;
+}
+
+const FORMATS: Record<MediaFormatName, MediaFormat> = {
+	jpeg: format('jpeg', 'JPEG', 'image', ['jpg', 'jpeg', 'jpe'], ['image/jpeg', 'image/jpg', 'image/pjpeg']),
+	png: format('png', 'PNG', 'image', ['png'], ['image/png', 'image/x-png']),
+	gif: format('gif', 'GIF', 'image', ['gif'], ['image/gif']),
+	webp: format('webp', 'WebP', 'image', ['webp'], ['image/webp']),
+	heic: format('heic', 'HEIC', 'image', ['heic', 'heif'], ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']),
+	mp4: format('mp4', 'MP4', 'video', ['mp4', 'm4v'], ['video/mp4', 'video/x-m4v', 'application/mp4'], 'isobmff'),
+	mov: format('mov', 'QuickTime (MOV)', 'video', ['mov', 'qt'], ['video/quicktime'], 'isobmff'),
+	avi: format('avi', 'AVI', 'video', ['avi'], ['video/x-msvideo', 'video/avi', 'video/msvideo', 'video/vnd.avi']),
+	webm: format('webm', 'WebM', 'video', ['webm'], ['video/webm', 'audio/webm'], 'matroska'),
+	mkv: format('mkv', 'Matroska (MKV)', 'video', ['mkv'], ['video/x-matroska', 'video/matroska', 'audio/x-matroska'], 'matroska'),
+	mp3: format('mp3', 'MP3', 'audio', ['mp3'], ['audio/mpeg', 'audio/mp3', 'audio/mpeg3', 'audio/x-mpeg-3'], 'mpeg-audio'),
+	wav: format('wav', 'WAV', 'audio', ['wav'], ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave']),
+	m4a: format('m4a', 'M4A', 'audio', ['m4a'], ['audio/mp4', 'audio/x-m4a', 'audio/m4a'], 'isobmff'),
+	aac: format('aac', 'AAC', 'audio', ['aac'], ['audio/aac', 'audio/x-aac', 'audio/aacp'], 'mpeg-audio'),
+};
+
+/** Names and MIME types that say nothing about the content; the content decides alone. */
+const NEUTRAL_EXTENSIONS = new Set(['', 'bin', 'dat', 'data', 'tmp', 'file', 'download', 'octet-stream']);
+const NEUTRAL_MIME_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream', 'application/binary', 'application/x-binary', 'application/unknown', 'application/x-unknown']);
+
+/** URL endings that are certainly not accepted media; other URLs are judged by the service. */
+const REFUSED_URL_EXTENSIONS = new Set([
+	'txt', 'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'csv', 'json', 'xml', 'zip', 'rar', '7z', 'gz', 'tar',
+	'svg', 'bmp', 'tif', 'tiff', 'psd', 'avif', 'ico', 'exe', 'dmg', 'md', 'rtf', 'odt', 'epub',
+]);
+
+export function mediaFormat(name: MediaFormatName): MediaFormat {
+	return FORMATS[name];
+}
+
+/** The accepted format the leading bytes show, or undefined when they show none. */
+export function detectFormat(head: Uint8Array): MediaFormat | undefined {
+	const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+	const ascii = (start: number, end: number) => (b.length >= end ? b.toString('latin1', start, end) : '');
+	if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return FORMATS.jpeg;
+	if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a) return FORMATS.png;
+	if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return FORMATS.gif;
+	if (ascii(0, 4) === 'RIFF') {
+		const kind = ascii(8, 12);
+		if (kind === 'WEBP') return FORMATS.webp;
+		if (kind === 'AVI ') return FORMATS.avi;
+		if (kind === 'WAVE') return FORMATS.wav;
+		return undefined;
+	}
+	if (ascii(4, 8) === 'ftyp') return isoBrandFormat(b);
+	if (['moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].includes(ascii(4, 8))) return FORMATS.mov;
+	if (b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3) {
+		return b.indexOf('webm', 0, 'latin1') >= 0 ? FORMATS.webm : FORMATS.mkv;
+	}
+	if (ascii(0, 3) === 'ID3') return FORMATS.mp3;
+	if (b.length >= 2 && b[0] === 0xff) {
+		if ((b[1] & 0xf6) === 0xf0) return FORMATS.aac;
+		if ((b[1] & 0xe0) === 0xe0 && ((b[1] >> 1) & 3) !== 0) return FORMATS.mp3;
+	}
+	return undefined;
+}
+
+/** What the leading bytes look like, in words, for a refused file. */
+export function describeContent(head: Uint8Array): string {
+	const detected = detectFormat(head);
+	if (detected) return detected.label;
+	const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+	if (b.length === 0) return 'an empty file';
+	const start = b.toString('latin1', 0, Math.min(b.length, 16));
+	if (start.startsWith('%PDF')) return 'a PDF document';
+	if (start.startsWith('PK\x03\x04')) return 'a ZIP archive (or an Office document)';
+	if (start.startsWith('BM')) return 'a BMP image';
+	if (start.startsWith('II*\0') || start.startsWith('MM\0*')) return 'a TIFF image';
+	if (start.slice(4, 8) === 'ftyp' && /avi[fs]/.test(b.toString('latin1', 8, 32))) return 'an AVIF image';
+	const text = textExcerpt(b);
+	if (text !== undefined) {
+		const lower = text.trimStart().toLowerCase();
+		if (lower.startsWith('<!doctype html') || lower.startsWith('<html')) return 'an HTML page (often a login or error page instead of the file)';
+		if (lower.startsWith('<svg') || (lower.startsWith('<?xml') && /<svg/.test(b.toString('utf8').toLowerCase()))) return 'an SVG image';
+		if (lower.startsWith('<')) return 'XML or HTML text';
+		if (lower.startsWith('{') || lower.startsWith('[')) return 'JSON text';
+		return `text ("${text.length > 24 ? `${text.slice(0, 24)}…` : text}")`;
+	}
+	const hex = [...b.subarray(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+	return `unrecognised data (first bytes ${hex})`;
+}
+
+export interface FileFacts {
+	/** The file name as n8n knows it (may be empty). */
+	fileName: string;
+	mimeType?: string;
+	/** Size in bytes, when known before reading. */
+	size?: number;
+	/** The first bytes (HEAD_BYTES, or fewer for a shorter file). */
+	head: Uint8Array;
+}
+
+export type FileCheck =
+	| { ok: true; format: MediaFormat; uploadName: string; contentType: string }
+	| { ok: false; kind: 'fileType' | 'fileSize'; message: string; found: string; fix: string };
+
+/**
+ * Checks one file against NemoVideo's formats and size limit. Content decides the format; a name
+ * extension or MIME type, when they say something, must fit it. A file without an extension is
+ * sent with the detected one so the service sees a consistent name.
+ */
+export function checkFile(file: FileFacts, maxBytes = MAX_UPLOAD_BYTES): FileCheck {
+	const shown = file.fileName || '(unnamed)';
+	const extension = extensionOf(file.fileName);
+	const mimeType = normaliseMimeType(file.mimeType);
+	const content = detectFormat(file.head);
+	const found = [
+		`name "${shown}"`,
+		`MIME type ${mimeType || 'not set'}`,
+		`content ${content ? content.label : describeContent(file.head)}`,
+	];
+	if (file.size !== undefined) found.push(`size ${formatBytes(file.size)}`);
+	const foundText = `Found: ${found.join(', ')}.`;
+	const typeFix = `NemoVideo accepts ${ACCEPTED_FORMATS}; the file's name, MIME type and content must all match one of them.`;
+
+	if (!content) {
+		return {
+			ok: false,
+			kind: 'fileType',
+			message: `File "${shown}" is not a format NemoVideo accepts: its content is ${describeContent(file.head)}`,
+			found: foundText,
+			fix: `${typeFix} Convert the file to one of these formats.`,
+		};
+	}
+	if (!NEUTRAL_EXTENSIONS.has(extension)) {
+		const named = formatOfExtension(extension);
+		if (!named || named.family !== content.family) {
+			return {
+				ok: false,
+				kind: 'fileType',
+				message: named
+					? `File "${shown}" is named as ${named.label} but its content is ${content.label}`
+					: `File "${shown}" has the extension .${extension}, which NemoVideo does not accept`,
+				found: foundText,
+				fix: `${typeFix} Rename the file to .${content.extension} if its content is right (e.g. set the file name in the step that produced it), or convert it.`,
+			};
+		}
+	}
+	if (!NEUTRAL_MIME_TYPES.has(mimeType)) {
+		const typed = formatOfMimeType(mimeType);
+		if (!typed || typed.family !== content.family) {
+			return {
+				ok: false,
+				kind: 'fileType',
+				message: `File "${shown}" has the MIME type ${mimeType} but its content is ${content.label}`,
+				found: foundText,
+				fix: `${typeFix} Correct the MIME type in the step that produced the file (${content.mimeType} for this content), or convert the file.`,
+			};
+		}
+	}
+	if (file.size !== undefined && file.size > maxBytes) {
+		return {
+			ok: false,
+			kind: 'fileSize',
+			message: `File "${shown}" is too large for NemoVideo: ${formatBytes(file.size)} (${file.size.toLocaleString('en-US')} bytes; limit ${formatBytes(maxBytes)})`,
+			found: foundText,
+			fix: `Compress or resize the file below ${formatBytes(maxBytes)} (for example re-encode video at a lower bitrate or resolution) and try again.`,
+		};
+	}
+	const uploadName = extension === '' ? `${file.fileName || 'file'}.${content.extension}` : file.fileName;
+	return { ok: true, format: content, uploadName, contentType: NEUTRAL_MIME_TYPES.has(mimeType) ? content.mimeType : mimeType };
+}
+
+export type UrlCheck = { ok: true; url: string } | { ok: false; message: string; fix: string };
+
+/** A URL upload is judged by the service; locally only its form and a clearly wrong ending are refused. */
+export function checkUrl(raw: string): UrlCheck {
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		return { ok: false, message: `"${raw}" is not a valid URL`, fix: 'Give full addresses starting with https:// (or http://), one per line or separated by commas.' };
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return { ok: false, message: `The URL "${raw}" uses ${url.protocol.replace(/:$/, '')}, not http or https`, fix: 'NemoVideo downloads files over http(s) only. Give a public http(s) address of the file.' };
+	}
+	const extension = extensionOf(decodeURIComponent(url.pathname.split('/').pop() ?? ''));
+	if (REFUSED_URL_EXTENSIONS.has(extension)) {
+		return {
+			ok: false,
+			message: `The URL "${raw}" points to a .${extension} file, which NemoVideo does not accept`,
+			fix: `NemoVideo accepts ${ACCEPTED_FORMATS}. Link to a file in one of these formats.`,
+		};
+	}
+	return { ok: true, url: url.toString() };
+}
+
+/** Reads up to `bytes` leading bytes of a stream, then closes it. */
+export async function readHead(stream: Readable, bytes = HEAD_BYTES): Promise<Buffer> {
+	const parts: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+			parts.push(buffer.subarray(0, bytes - length));
+			length += Math.min(buffer.length, bytes - length);
+			if (length >= bytes) break;
+		}
+	} finally {
+		stream.destroy();
+	}
+	return Buffer.concat(parts, length);
+}
+
+export function formatBytes(bytes: number): string {
+	const mb = bytes / 1024 / 1024;
+	if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+	return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
+}
+
+function extensionOf(fileName: string): string {
+	const match = /\.([A-Za-z0-9-]{1,12})$/.exec(fileName.trim());
+	return match ? match[1].toLowerCase() : '';
+}
+
+function normaliseMimeType(mimeType: string | undefined): string {
+	return (mimeType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function formatOfExtension(extension: string): MediaFormat | undefined {
+	return Object.values(FORMATS).find((candidate) => candidate.extensions.includes(extension));
+}
+
+function formatOfMimeType(mimeType: string): MediaFormat | undefined {
+	return Object.values(FORMATS).find((candidate) => candidate.mimeTypes.includes(mimeType));
+}
+
+/** ISO base media files: HEIF stills, M4A audio, QuickTime and MP4 video (any other brand counts as MP4). */
+function isoBrandFormat(b: Buffer): MediaFormat | undefined {
+	const boxSize = b.readUInt32BE(0);
+	const brands = [b.toString('latin1', 8, 12)];
+	for (let offset = 16; offset + 4 <= Math.min(boxSize, b.length); offset += 4) brands.push(b.toString('latin1', offset, offset + 4));
+	if (brands[0] === 'avif' || brands[0] === 'avis') return undefined;
+	if (brands.some((brand) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand))) return FORMATS.heic;
+	if (brands.some((brand) => ['M4A ', 'M4B ', 'M4P '].includes(brand))) return FORMATS.m4a;
+	if (brands[0] === 'qt  ') return FORMATS.mov;
+	return FORMATS.mp4;
+}
+
+function textExcerpt(b: Buffer): string | undefined {
+	const text = b.toString('utf8').replace(/\uFFFD$/, '');
+	if (text.includes('\uFFFD')) return undefined;
+	// eslint-disable-next-line no-control-regex
+	if (/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return undefined;
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+function format(
+	name: MediaFormatName,
+	label: string,
+	kind: MediaFormat['kind'],
+	extensions: string[],
+	mimeTypes: string[],
+	family: string = name,
+): MediaFormat {
+	return { name, label, kind, extension: extensions[0], mimeType: mimeTypes[0], extensions, mimeTypes, family };
+}

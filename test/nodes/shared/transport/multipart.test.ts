@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+import type { Simulator } from '../../../../simulator';
+import { createSession, NemoVideoError, type NemoVideoClient } from '../../../../nodes/shared/transport';
+import { uploadSources, type UploadSource } from '../../../../nodes/shared/transport/multipart';
+import { clientFor, quietSimulator, REGISTERED_TOKEN } from '../../../helpers/simulator';
+import { png, sampleMp4 } from '../../NemoVideoUpload/media';
+
+let simulator: Simulator;
+
+beforeAll(async () => {
+	simulator = await quietSimulator();
+});
+afterAll(async () => await simulator.close());
+beforeEach(() => simulator.reset());
+
+const UPLOAD = /^\/api\/upload-video\//;
+const CREATE_SESSION = /^\/api\/tasks\/me\/with-session\//;
+const LIMITS = { timeoutMs: 30_000, idleTimeoutMs: 10_000 };
+
+/** A file served from memory in 64 KiB chunks; records how often it was opened and whether it was closed. */
+function memorySource(fileName: string, content: Buffer, options: { replayable?: boolean; sizeKnown?: boolean } = {}) {
+	const streams: Readable[] = [];
+	const source: UploadSource & { opens: () => number; allClosed: () => boolean } = {
+		fileName,
+		contentType: 'application/octet-stream',
+		size: options.sizeKnown === false ? undefined : content.length,
+		replayable: options.replayable ?? true,
+		open: async () => {
+			let offset = 0;
+			const stream = new Readable({
+				read() {
+					const chunk = content.subarray(offset, offset + 64 * 1024);
+					offset += chunk.length;
+					this.push(chunk.length > 0 ? chunk : null);
+				},
+			});
+			streams.push(stream);
+			return stream;
+		},
+		opens: () => streams.length,
+		allClosed: () => streams.every((stream) => stream.destroyed),
+	};
+	return source;
+}
+
+/** A PNG padded to `bytes` with varied content. */
+function bigPng(bytes: number): Buffer {
+	const content = Buffer.alloc(bytes);
+	png(800, 600).copy(content);
+	for (let i = 64; i < bytes; i += 4096) content.writeUInt32BE(i, i);
+	return content;
+}
+
+/**
+ * Upload requests into a session, counted from its creation. (After `reset()` the seeded simulator
+ * hands out the same session IDs again, and a request an earlier test cut off can reach the log late.)
+ */
+function uploadsTo(sessionId: string) {
+	const created = simulator.log.map((entry) => CREATE_SESSION.test(entry.path)).lastIndexOf(true);
+	return simulator.log
+		.slice(created + 1)
+		.filter((entry) => entry.method === 'POST' && entry.path === `/api/upload-video/nemo_agent/me/${sessionId}`);
+}
+
+async function newSession(client: NemoVideoClient): Promise<string> {
+	return (await createSession(client, { taskName: 'upload test', language: 'en' })).sessionId;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+	const error = await promise.then(
+		() => undefined,
+		(thrown: unknown) => thrown,
+	);
+	expect(error).toBeInstanceOf(Error);
+	return error as Error;
+}
+
+describe('streamed multipart upload', () => {
+	it('sends several files in one request with Content-Length; the service lists them in order', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const picture = bigPng(3 * 1024 * 1024);
+		const clip = sampleMp4();
+
+		const files = await uploadSources(client, sessionId, [memorySource('a.png', picture), memorySource('clip.mp4', clip)], LIMITS);
+
+		expect(files.map((file) => [file.filename, file.fileType, file.width, file.height])).toEqual([
+			['a.png', 'image', 800, 600],
+			['clip.mp4', 'video', 1920, 1080],
+		]);
+		expect(files[0].hash).toBe(createHash('sha256').update(picture).digest('hex'));
+		const [request] = uploadsTo(sessionId);
+		expect(request.bytesIn).toBeGreaterThan(picture.length + clip.length);
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(2);
+	});
+
+	it('a file of unknown size is counted while sending and stopped past the limit', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const source = memorySource('stream.png', bigPng(2 * 1024 * 1024), { sizeKnown: false });
+
+		const error = await failure(uploadSources(client, sessionId, [source], { ...LIMITS, maxBytes: 1024 * 1024 }));
+
+		expect(error).toBeInstanceOf(NemoVideoError);
+		expect((error as NemoVideoError).kind).toBe('fileSize');
+		expect(error.message).toBe('File "stream.png" is too large for NemoVideo: more than 1 MB (limit 1 MB)');
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(0);
+		expect(source.opens()).toBe(1); // the body's own failure is not retried
+		expect(source.allClosed()).toBe(true);
+	});
+
+	it('a connection reset mid-upload is retried from the start of the file when it can be reopened', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const source = memorySource('a.png', bigPng(4 * 1024 * 1024));
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'reset', afterBytes: 1024 * 1024 });
+
+		const files = await uploadSources(client, sessionId, [source], LIMITS);
+
+		expect(files.map((file) => file.filename)).toEqual(['a.png']);
+		expect(source.opens()).toBe(2);
+		expect(uploadsTo(sessionId).map((entry) => entry.aborted ?? false)).toEqual([true, false]);
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(1);
+	});
+
+	it('a reset with a file that cannot be reopened fails and says the upload may have arrived', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const source = memorySource('once.png', bigPng(4 * 1024 * 1024), { replayable: false });
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'reset', afterBytes: 1024 * 1024 });
+
+		const error = await failure(uploadSources(client, sessionId, [source], LIMITS));
+
+		expect((error as NemoVideoError).kind).toBe('network');
+		expect((error as NemoVideoError).hint).toMatch(/may have reached NemoVideo/);
+		expect(source.opens()).toBe(1);
+		expect(uploadsTo(sessionId)).toHaveLength(1);
+	});
+
+	it('a file that cannot be read fails the upload with that reason, not as a network error', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const broken: UploadSource = {
+			fileName: 'gone.png',
+			contentType: 'image/png',
+			size: 1000,
+			replayable: true,
+			open: async () => {
+				throw new Error('ENOENT: no such file');
+			},
+		};
+
+		const readable = memorySource('a.png', png(2, 2));
+
+		const error = await failure(uploadSources(client, sessionId, [readable, broken], LIMITS));
+
+		expect(error.message).toBe('Could not read the file "gone.png" to upload it: ENOENT: no such file');
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(0);
+		expect(readable.opens()).toBe(1);
+		expect(readable.allClosed()).toBe(true);
+	});
+
+	it('a rejected token is refreshed once and the whole body sent again', async () => {
+		const expired = simulator.issueToken('anonymous');
+		const fresh = simulator.issueToken('anonymous', { clientId: 'another-client' });
+		const sessionId = await newSession(clientFor(simulator, fresh));
+		simulator.expireToken(expired);
+		const client = clientFor(simulator, expired, { refreshed: fresh });
+		const source = memorySource('a.png', bigPng(2 * 1024 * 1024));
+
+		const files = await uploadSources(client, sessionId, [source], LIMITS);
+
+		expect(files).toHaveLength(1);
+		expect(client.tokenSource.refreshCalls).toEqual([expired]);
+		expect(source.opens()).toBe(2);
+		expect(uploadsTo(sessionId).map((entry) => entry.status)).toEqual([401, 200]);
+	});
+
+	it('cancelling aborts the upload at once and closes the file', async () => {
+		const controller = new AbortController();
+		const client = clientFor(simulator, REGISTERED_TOKEN, { signal: controller.signal });
+		const sessionId = await newSession(client);
+		const source = memorySource('slow.png', bigPng(8 * 1024 * 1024));
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'delay', delayMs: 20_000 });
+
+		const upload = failure(uploadSources(client, sessionId, [source], LIMITS));
+		while (uploadsTo(sessionId).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		const abortedAt = Date.now();
+		controller.abort();
+		const error = await upload;
+
+		expect(Date.now() - abortedAt).toBeLessThan(1000);
+		expect((error as NemoVideoError).kind).toBe('cancelled');
+		expect(source.allClosed()).toBe(true);
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(0);
+	});
+});
