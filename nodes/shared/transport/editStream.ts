@@ -385,7 +385,8 @@ export async function readEditStream(
 		return { result: fold.result(), end: 'complete', bytes: counted.bytes };
 	} catch (error) {
 		if (options.cancelSignal?.aborted) {
-			throw new NemoVideoError('The execution was stopped while the edit was streaming', {
+			// "canceled" in the message is how n8n's WorkflowExecute tells a cancel from a failure.
+			throw new NemoVideoError('The execution was canceled while the edit was streaming', {
 				kind: 'cancelled',
 				hint: 'The workflow was stopped or timed out; the stream was closed. The edit may still have been applied: check the session state before sending it again.',
 			});
