@@ -131,6 +131,22 @@ export class NemoVideoClient {
 		return this.signal;
 	}
 
+	/**
+	 * A client for one best-effort call that must still go out after the execution was stopped
+	 * (cancelling a render the stopped node started): same connection and tokens, not tied to the
+	 * cancel signal. Instead each call is one attempt with no retry waits, within `timeoutMs`.
+	 */
+	detached(timeoutMs = 2000): NemoVideoClient {
+		return new NemoVideoClient({
+			connection: this.connection,
+			tokens: this.tokens,
+			http: this.http,
+			sleep: this.sleep,
+			retry: { ...this.retry, maxAttempts: 1, rateLimitMaxWaitMs: 0 },
+			timeoutMs,
+		});
+	}
+
 	/** Makes any text safe to show: removes every token this client has used. */
 	redact(text: string): string {
 		return redact(text, [...this.usedTokens, this.connection.apiToken, this.connection.sessionToken]);

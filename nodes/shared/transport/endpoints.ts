@@ -48,6 +48,9 @@ export interface RenderJob {
 	/** `data.outputUrl` in one source, `data.output.url` in another. */
 	url?: string;
 	error?: string;
+	/** Size of the result file and the video's duration, when the service says them. */
+	sizeBytes?: number;
+	durationSeconds?: number;
 }
 
 export async function createSession(
@@ -153,8 +156,16 @@ export async function startRender(
 	return renderJob(data, input.renderId);
 }
 
-export async function getRender(client: NemoVideoClient, renderId: string): Promise<RenderJob> {
-	const data = await client.call<unknown>({ method: 'GET', path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}` });
+export async function getRender(
+	client: NemoVideoClient,
+	renderId: string,
+	options: { timeoutMs?: number } = {},
+): Promise<RenderJob> {
+	const data = await client.call<unknown>({
+		method: 'GET',
+		path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`,
+		...options,
+	});
 	return renderJob(data, renderId);
 }
 
@@ -212,6 +223,8 @@ function renderJob(data: unknown, fallbackId: string): RenderJob {
 		progress: optionalNumber(record.progress),
 		url: optionalString(record.outputUrl) ?? optionalString(record.output_url) ?? optionalString(output.url),
 		error: optionalString(record.error) ?? optionalString(record.message),
+		sizeBytes: optionalNumber(record.size) ?? optionalNumber(output.size),
+		durationSeconds: optionalNumber(record.duration) ?? optionalNumber(output.duration),
 	};
 }
 

@@ -1,0 +1,256 @@
+import { pipeline } from 'node:stream/promises';
+
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { requiredText } from '../../shared/validation';
+import {
+	cancelRender,
+	NemoVideoError,
+	openDownload,
+	type NemoVideoClient,
+	type OpenedStream,
+} from '../../shared/transport';
+import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
+
+/** Download limits: a stalled transfer fails after a minute of silence; a slow one may take an hour. */
+export const DOWNLOAD_LIMITS = { timeoutMs: 60 * 60_000, idleTimeoutMs: 60_000 };
+
+export const renderIdProperty: INodeProperties = {
+	displayName: 'Render ID',
+	name: 'renderId',
+	type: 'string',
+	required: true,
+	default: '={{ $json.renderId }}',
+	placeholder: 'e.g. render_m3x1k2_9f1c2d3e4a5b',
+	description: 'The render to work on, usually from a NemoVideo Export "Render" step (renderId field)',
+};
+
+export const binaryPropertyProperty: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	required: true,
+	default: 'data',
+	hint: 'The name of the output binary field to put the video in',
+};
+
+export const fileNameOption: INodeProperties = {
+	displayName: 'File Name',
+	name: 'fileName',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. product-video.mp4',
+	description: 'Name of the stored video file. Default: the render ID with .mp4.',
+};
+
+export function renderIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requiredText(
+		ctx,
+		'renderId',
+		itemIndex,
+		'Render ID',
+		'Wire in the renderId from a NemoVideo Export "Render" step, e.g. {{ $json.renderId }}.',
+	);
+}
+
+export function binaryPropertyParameter(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requiredText(
+		ctx,
+		'binaryPropertyName',
+		itemIndex,
+		'Put Output File in Field',
+		'Enter the name of the binary field the video should go to, e.g. data.',
+	);
+}
+
+/**
+ * Whether this run is an AI Agent calling the node as a tool. n8n 2.41 runs tools with a context
+ * whose `isToolExecution()` is true; binary data cannot pass through a tool call, so tool runs
+ * return the URL and a short summary instead of a file.
+ */
+export function isToolRun(ctx: IExecuteFunctions): boolean {
+	return typeof ctx.isToolExecution === 'function' && ctx.isToolExecution();
+}
+
+export function fileNameFor(raw: unknown, fallback: string): string {
+	const name = typeof raw === 'string' ? raw.trim() : '';
+	if (name === '') return fallback;
+	return /\.[a-z0-9]{2,4}$/i.test(name) ? name : `${name}.mp4`;
+}
+
+export interface StoredVideo {
+	binary: IBinaryData;
+	bytes: number;
+	downloadMs: number;
+	/** Which address gave the file: the result URL, or the authenticated download endpoint. */
+	downloadSource: 'url' | 'downloadEndpoint';
+	/** Why the result URL was not used, when the endpoint was. */
+	fallbackReason?: string;
+	video?: VideoInfo;
+	videoInfoError?: string;
+}
+
+/**
+ * Streams a finished render into n8n's binary store, reading its MP4 header on the way. Tries the
+ * result URL first; when that fails before any byte arrives and the render ID is known, uses the
+ * authenticated download endpoint instead.
+ */
+export async function storeRenderedVideo(
+	ctx: IExecuteFunctions,
+	client: NemoVideoClient,
+	source: { url?: string; renderId?: string },
+	fileName: string,
+): Promise<StoredVideo> {
+	const started = Date.now();
+	let opened: OpenedStream | undefined;
+	let downloadSource: StoredVideo['downloadSource'] = 'url';
+	let fallbackReason: string | undefined;
+	if (source.url) {
+		try {
+			opened = await openDownload(client, { url: source.url }, DOWNLOAD_LIMITS);
+		} catch (error) {
+			if (!source.renderId || isCancelled(client, error)) throw error;
+			fallbackReason = client.redact((error as Error)?.message ?? String(error));
+		}
+	}
+	if (!opened) {
+		if (!source.renderId) throw new TypeError('storeRenderedVideo needs a URL or a render ID');
+		downloadSource = 'downloadEndpoint';
+		opened = await openDownload(client, { renderId: source.renderId }, DOWNLOAD_LIMITS);
+	}
+
+	const tap = mp4InfoTap();
+	const mimeType = /^video\//i.test(opened.contentType) ? opened.contentType.split(';')[0].trim() : 'video/mp4';
+	let binary: IBinaryData;
+	try {
+		[binary] = await Promise.all([
+			ctx.helpers.prepareBinaryData(tap.stream, fileName, mimeType),
+			pipeline(opened.body, tap.stream),
+		]);
+	} catch (error) {
+		opened.body.destroy();
+		tap.stream.destroy();
+		throw transferError(client, error, tap.bytes());
+	}
+	const header = tap.result();
+	return {
+		binary,
+		bytes: tap.bytes(),
+		downloadMs: Date.now() - started,
+		downloadSource,
+		fallbackReason,
+		video: header.info,
+		videoInfoError: header.reason,
+	};
+}
+
+/** The video's own figures, flat, for the metrics object (null when the header was unreadable). */
+export function videoMetrics(stored: StoredVideo | undefined): IDataObject {
+	const video = stored?.video;
+	const metrics: IDataObject = {
+		durationSeconds: video?.durationSeconds ?? null,
+		width: video?.width ?? null,
+		height: video?.height ?? null,
+		frameRate: video?.frameRate ?? null,
+		codec: video?.codec ?? null,
+		codecName: video?.codecName ?? null,
+		videoBitrateKbps: video?.videoBitrateKbps ?? null,
+		audioCodec: video?.audioCodec ?? null,
+	};
+	if (stored?.videoInfoError) metrics.videoInfoError = stored.videoInfoError;
+	return metrics;
+}
+
+/** e.g. `10 s H.264 1920x1080 25 fps, 29.3 kB`. */
+export function describeVideo(video: Partial<VideoInfo> | undefined, bytes: number | undefined): string {
+	const parts: string[] = [];
+	if (video?.durationSeconds !== undefined) parts.push(`${video.durationSeconds} s`);
+	if (video?.codecName) parts.push(video.codecName);
+	if (video?.width && video.height) parts.push(`${video.width}x${video.height}`);
+	if (video?.frameRate) parts.push(`${video.frameRate} fps`);
+	const size = bytes === undefined ? '' : formatBytes(bytes);
+	return [parts.join(' '), size].filter((part) => part !== '').join(', ');
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1000) return `${bytes} B`;
+	const units = ['kB', 'MB', 'GB'];
+	let value = bytes / 1000;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+	return `${Math.round(value * 10) / 10} ${units[unit]}`;
+}
+
+/**
+ * Cancels a render without being stopped by the execution's cancel signal (it may be the reason
+ * for cancelling). Never throws: says in words what happened, for the error message.
+ */
+export async function cancelQuietly(client: NemoVideoClient, renderId: string): Promise<string> {
+	try {
+		await cancelRender(client.detached(), renderId);
+		return `the node cancelled render ${renderId} on NemoVideo`;
+	} catch (error) {
+		const message = client.redact((error as Error)?.message ?? String(error));
+		if (/already (completed|failed|cancelled)/i.test(message)) {
+			return `render ${renderId} had already ended on NemoVideo (${message})`;
+		}
+		return `cancelling render ${renderId} on NemoVideo failed (${message}); it may still finish there`;
+	}
+}
+
+/** Better words for "render not found" (unknown ID, or one made with another credential). */
+export function explainRenderLookup(error: unknown, renderId: string): unknown {
+	if (!(error instanceof NemoVideoError)) return error;
+	if (error.httpStatus !== 404 && !/render not found/i.test(error.message)) return error;
+	return new NemoVideoError(`NemoVideo has no render "${renderId}"`, {
+		kind: 'request',
+		httpStatus: error.httpStatus,
+		code: error.code,
+		hint: 'Check the Render ID: it must come from a NemoVideo Export "Render" step run with the same NemoVideo credential (renders of other accounts are not visible).',
+	});
+}
+
+export function isCancelled(client: NemoVideoClient, error: unknown): boolean {
+	return (error instanceof NemoVideoError && error.kind === 'cancelled') || client.cancelSignal?.aborted === true;
+}
+
+export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex: number): string {
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+		throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
+			itemIndex,
+			description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
+		});
+	}
+	return url.toString();
+}
+
+/** A failure while the file was streaming into the binary store, in words a user can act on. */
+function transferError(client: NemoVideoClient, error: unknown, bytes: number): NemoVideoError {
+	if (isCancelled(client, error)) {
+		return new NemoVideoError('The execution was stopped while the video was downloading', {
+			kind: 'cancelled',
+			hint: 'The workflow was stopped or timed out; the partial file was dropped.',
+		});
+	}
+	if (error instanceof NemoVideoError) return error;
+	const code = (error as { code?: string })?.code ?? '';
+	const reason = client.redact((error as Error)?.message ?? String(error));
+	const timeout = code === 'UND_ERR_BODY_TIMEOUT' || /timeout/i.test(`${code} ${reason}`);
+	return new NemoVideoError(
+		`The video download ${timeout ? 'stalled' : 'broke'} after ${formatBytes(bytes)}: ${reason}`,
+		{
+			kind: timeout ? 'timeout' : 'network',
+			hint: 'The render is still available on NemoVideo: run the Download operation with its render ID to fetch it again.',
+		},
+	);
+}

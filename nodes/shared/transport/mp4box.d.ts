@@ -1,0 +1,3 @@
+declare module 'mp4box' {
+	export * from 'mp4box/dist/mp4box.all.cjs';
+}
