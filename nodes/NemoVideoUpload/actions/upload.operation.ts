@@ -1,0 +1,214 @@
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { sessionIdProperty } from '../../shared/descriptions';
+import type { BatchOperation } from '../../shared/router';
+import { NemoVideoError, uploadUrls, type NemoVideoClient, type UploadedFile } from '../../shared/transport';
+import { uploadSources } from '../../shared/transport/multipart';
+import { sessionIdParameter } from '../../shared/validation';
+import { binaryFiles, itemUrls, type CheckedFile } from './sources';
+
+/** A 200 MB file on a slow line takes minutes; silence (no bytes accepted, no answer) is what fails. */
+const UPLOAD_TIMEOUT_MS = 60 * 60_000;
+const UPLOAD_IDLE_TIMEOUT_MS = 120_000;
+/** NemoVideo downloads URL files before it answers. */
+const URL_UPLOAD_TIMEOUT_MS = 10 * 60_000;
+
+const properties: INodeProperties[] = [
+	sessionIdProperty,
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'Files carried by the input items (Read Files from Disk, Google Drive, HTTP Request, a form…)',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'Public http(s) addresses that NemoVideo downloads itself. Use this when the node runs as an AI agent tool: tools cannot pass files.',
+			},
+		],
+		default: 'binary',
+		description: 'Where the files come from',
+	},
+	{
+		displayName: 'Files to Upload',
+		name: 'binaryFields',
+		type: 'options',
+		options: [
+			{ name: 'All Binary Fields of the Item', value: 'all', description: 'Every file the item carries' },
+			{ name: 'Named Binary Fields', value: 'named', description: 'The fields listed in Input Binary Fields' },
+		],
+		default: 'named',
+		displayOptions: { show: { source: ['binary'] } },
+		description: 'Which of the item’s files to upload',
+	},
+	{
+		displayName: 'Input Binary Fields',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'e.g. data, image2',
+		displayOptions: { show: { source: ['binary'], binaryFields: ['named'] } },
+		description: 'Name of the binary field holding the file, or several names separated by commas',
+	},
+	{
+		displayName: 'URLs',
+		name: 'urls',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/photo.jpg',
+		displayOptions: { show: { source: ['url'] } },
+		description: 'Public http(s) addresses of image, video or audio files, one per line or separated by commas; an expression may return an array',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Combine Items Into One Request',
+				name: 'combineItems',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to upload the files of all items (with the same Session ID) in one request instead of one request per item. Each input item still gets its own output item listing its files.',
+			},
+			{
+				displayName: 'Keep Input Binary Data',
+				name: 'keepBinary',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to pass the input item’s binary data on to the output item. Off by default: files can be large, and the uploaded copies are on NemoVideo’s CDN (cdnUrl).',
+			},
+		],
+	},
+];
+
+const displayOptions: IDisplayOptions = { show: { operation: ['upload'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+type Prepared =
+	| { sessionId: string; source: 'binary'; files: CheckedFile[]; keepBinary: boolean; combine: boolean }
+	| { sessionId: string; source: 'url'; urls: string[]; keepBinary: boolean; combine: boolean };
+
+/** Every item is checked first (session ID, each file's format and size, each URL) before any upload. */
+export const execute: BatchOperation<Prepared> = {
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
+		const sessionId = sessionIdParameter(this, itemIndex);
+		const source = this.getNodeParameter('source', itemIndex, 'binary') as string;
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const common = { sessionId, keepBinary: options.keepBinary === true, combine: options.combineItems === true };
+		if (source === 'url') return { ...common, source: 'url', urls: itemUrls(this, itemIndex) };
+		return { ...common, source: 'binary', files: await binaryFiles(this, itemIndex) };
+	},
+
+	batchKey(this: IExecuteFunctions, prepared: Prepared): string | undefined {
+		return prepared.combine ? `${prepared.source}\n${prepared.sessionId}` : undefined;
+	},
+
+	async send(
+		this: IExecuteFunctions,
+		batch: Array<{ itemIndex: number; prepared: Prepared }>,
+		client: NemoVideoClient,
+	): Promise<INodeExecutionData[][]> {
+		const { sessionId } = batch[0].prepared;
+		const parts = batch.map(({ prepared }) =>
+			prepared.source === 'url'
+				? prepared.urls.map((url) => ({ name: lastSegment(url), origin: url }))
+				: prepared.files.map((file) => ({ name: file.fileName, origin: file.field })),
+		);
+		const first = batch[0].prepared;
+		let uploaded: UploadedFile[];
+		try {
+			uploaded =
+				first.source === 'url'
+					? await uploadUrls(client, sessionId, parts.flat().map((part) => part.origin), { timeoutMs: URL_UPLOAD_TIMEOUT_MS })
+					: await uploadSources(
+							client,
+							sessionId,
+							batch.flatMap(({ prepared }) => (prepared.source === 'binary' ? prepared.files : [])),
+							{ timeoutMs: UPLOAD_TIMEOUT_MS, idleTimeoutMs: UPLOAD_IDLE_TIMEOUT_MS },
+						);
+		} catch (error) {
+			throw asCanceled(error);
+		}
+		const perItem = assignFiles(parts, uploaded);
+		const inputs = this.getInputData();
+		return batch.map(({ itemIndex, prepared }, position) => {
+			const files = perItem[position];
+			const json: IDataObject = { sessionId, fileCount: files.length, files };
+			const binary = prepared.keepBinary ? inputs[itemIndex].binary : undefined;
+			return [binary ? { json, binary } : { json }];
+		});
+	},
+};
+
+/** n8n shows a stopped execution as canceled only when the node's error says "canceled". */
+function asCanceled(error: unknown): unknown {
+	if (!(error instanceof NemoVideoError) || error.kind !== 'cancelled') return error;
+	return new NemoVideoError('The upload was canceled: the workflow was stopped', {
+		kind: 'cancelled',
+		hint: 'Nothing more is sent. A file whose bytes had all been sent may still have reached the session: check the session state before uploading it again.',
+	});
+}
+
+/**
+ * Gives each item the files it sent. The service answers in the order of the parts, so files are
+ * assigned by position; if its count differs, files are matched by name instead.
+ */
+function assignFiles(parts: Array<Array<{ name: string; origin: string }>>, uploaded: UploadedFile[]): IDataObject[][] {
+	const total = parts.reduce((sum, item) => sum + item.length, 0);
+	if (uploaded.length === total) {
+		let offset = 0;
+		return parts.map((item) =>
+			item.map((part) => describeFile(uploaded[offset++], part.origin)),
+		);
+	}
+	const left = [...uploaded];
+	return parts.map((item) =>
+		item.flatMap((part) => {
+			const index = left.findIndex((file) => file.filename === part.name);
+			return index < 0 ? [] : [describeFile(left.splice(index, 1)[0], part.origin)];
+		}),
+	);
+}
+
+function describeFile(file: UploadedFile, origin: string): IDataObject {
+	return {
+		fileName: file.filename,
+		fileType: file.fileType ?? null,
+		cdnUrl: file.cdnUrl ?? null,
+		duration: file.duration ?? null,
+		width: file.width ?? null,
+		height: file.height ?? null,
+		fps: file.fps ?? null,
+		hash: file.hash ?? null,
+		source: origin,
+	};
+}
+
+function lastSegment(url: string): string {
+	const segment = new URL(url).pathname.split('/').pop() ?? '';
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
+	}
+}

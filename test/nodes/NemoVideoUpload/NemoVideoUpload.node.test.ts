@@ -1,0 +1,331 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { INode } from 'n8n-workflow';
+
+import type { Simulator } from '../../../simulator';
+import { createSession } from '../../../nodes/shared/transport';
+import { MAX_UPLOAD_BYTES } from '../../../nodes/shared/transport/fileType';
+import { BINARY_FROM_FILE_TYPE, CODE_TYPE, node } from '../../harness';
+import { clientFor, quietSimulator, REGISTERED_TOKEN } from '../../helpers/simulator';
+import { nemoNode, nemoVideoCredentials, runChain } from '../../helpers/workflow';
+import { jpeg, png, SAMPLE_MP4, sparsePng } from './media';
+
+let simulator: Simulator;
+let dir: string;
+let sessionId: string;
+const photo = png(1280, 720, 4000);
+const shot = jpeg(640, 480);
+
+beforeAll(async () => {
+	simulator = await quietSimulator();
+	dir = mkdtempSync(join(tmpdir(), 'nemovideo-upload-'));
+	writeFileSync(join(dir, 'photo.png'), photo);
+	writeFileSync(join(dir, 'shot.jpg'), shot);
+	copyFileSync(SAMPLE_MP4, join(dir, 'clip.mp4'));
+	writeFileSync(join(dir, 'notes.png'), 'just some notes, not a picture at all');
+});
+afterAll(async () => {
+	await simulator.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+	simulator.reset();
+	simulator.configure({ maxUploadBytes: MAX_UPLOAD_BYTES });
+	sessionId = (await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'upload', language: 'en' })).sessionId;
+});
+
+const UPLOAD = /^\/api\/upload-video\/nemo_agent\/me\//;
+const CREATE_SESSION = /^\/api\/tasks\/me\/with-session\//;
+
+/**
+ * Upload requests since this test's session was created (after `reset()` a request an earlier test
+ * cut off can still reach the log late).
+ */
+function uploads() {
+	const created = simulator.log.map((entry) => CREATE_SESSION.test(entry.path)).lastIndexOf(true);
+	return simulator.log.slice(created + 1).filter((entry) => entry.method === 'POST' && UPLOAD.test(entry.path));
+}
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+const uploadedNames = () => simulator.getSession(sessionId)?.state.video_infos.map((media) => media.filename);
+const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+const files = (...names: string[]) =>
+	node('Files', BINARY_FROM_FILE_TYPE, { filePaths: names.map((name) => join(dir, name)).join(',') });
+
+function upload(parameters: Record<string, unknown> = {}, extra: Partial<INode> = {}): INode {
+	return nemoNode('Upload', 'nemoVideoUpload', { operation: 'upload', sessionId, ...parameters } as INode['parameters'], extra);
+}
+
+const errorDescription = (result: Awaited<ReturnType<typeof runChain>>) =>
+	(result.error?.error as { description?: string }).description ?? '';
+
+describe('NemoVideo Upload: binary files', () => {
+	it('uploads a stored binary and returns the file as the service reports it, paired to its item', async () => {
+		const result = await runChain([files('photo.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		const [item] = result.output('Upload');
+		expect(result.status).toBe('success');
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toEqual({
+			sessionId,
+			fileCount: 1,
+			files: [
+				{
+					fileName: 'photo.png',
+					fileType: 'image',
+					cdnUrl: expect.stringMatching(new RegExp(`^${simulator.url}/cdn/uploads/.+/photo\\.png$`)),
+					duration: 3,
+					width: 1280,
+					height: 720,
+					fps: 0,
+					hash: sha256(photo),
+					source: 'data',
+				},
+			],
+		});
+		expect(uploadedNames()).toEqual(['photo.png']);
+	});
+
+	it('Keep Input Binary Data passes the input files on to the output item', async () => {
+		const result = await runChain([files('photo.png'), upload({ options: { keepBinary: true } })], nemoVideoCredentials(simulator.url));
+
+		const [item] = result.output('Upload');
+		expect(item.binary?.data).toMatchObject({ fileName: 'photo.png', mimeType: 'image/png' });
+		expect(await result.binaryBuffer(item.binary!.data)).toEqual(photo);
+	});
+
+	it('uploads several binary fields of one item in one request: named fields, or all of them', async () => {
+		const merge = node('Merge Files', CODE_TYPE, {
+			jsCode: 'return [{ json: {}, binary: { photo: items[0].binary.data, clip: items[1].binary.data, extra: items[2].binary.data } }];',
+		});
+
+		const named = await runChain(
+			[files('photo.png', 'clip.mp4', 'shot.jpg'), merge, upload({ binaryPropertyName: 'clip, photo' })],
+			nemoVideoCredentials(simulator.url),
+		);
+		expect(named.output('Upload')[0].json.files).toMatchObject([
+			{ fileName: 'clip.mp4', fileType: 'video', duration: 5, width: 1920, height: 1080, fps: 25, source: 'clip' },
+			{ fileName: 'photo.png', fileType: 'image', source: 'photo' },
+		]);
+
+		const all = await runChain(
+			[files('photo.png', 'clip.mp4', 'shot.jpg'), merge, upload({ binaryFields: 'all' })],
+			nemoVideoCredentials(simulator.url),
+		);
+		expect(all.output('Upload')[0].json).toMatchObject({ fileCount: 3 });
+		expect(uploads()).toHaveLength(2);
+		expect(uploadedNames()).toEqual(['clip.mp4', 'photo.png', 'photo.png', 'clip.mp4', 'shot.jpg']);
+	});
+
+	it('sends one request per item by default, each output paired to its own item', async () => {
+		const result = await runChain([files('photo.png', 'shot.jpg', 'clip.mp4'), upload()], nemoVideoCredentials(simulator.url));
+
+		const items = result.output('Upload');
+		expect(items.map((item) => [item.pairedItem, (item.json.files as Array<{ fileName: string }>)[0].fileName])).toEqual([
+			[{ item: 0 }, 'photo.png'],
+			[{ item: 1 }, 'shot.jpg'],
+			[{ item: 2 }, 'clip.mp4'],
+		]);
+		expect(uploads()).toHaveLength(3);
+	});
+
+	it('Combine Items Into One Request sends all items’ files at once and still gives each item its own files', async () => {
+		const result = await runChain(
+			[files('photo.png', 'shot.jpg', 'clip.mp4'), upload({ options: { combineItems: true } })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		const items = result.output('Upload');
+		expect(uploads()).toHaveLength(1);
+		expect(items.map((item) => [item.pairedItem, item.json.fileCount, (item.json.files as Array<{ fileName: string; fileType: string }>)[0].fileType])).toEqual([
+			[{ item: 0 }, 1, 'image'],
+			[{ item: 1 }, 1, 'image'],
+			[{ item: 2 }, 1, 'video'],
+		]);
+		expect(uploadedNames()).toEqual(['photo.png', 'shot.jpg', 'clip.mp4']);
+	});
+
+	it('uploads an inline (base64) binary too', async () => {
+		const inline = node('Inline', CODE_TYPE, {
+			jsCode: `return [{ json: {}, binary: { data: { data: '${shot.toString('base64')}', mimeType: 'image/jpeg', fileName: 'inline.jpg' } } }];`,
+		});
+
+		const result = await runChain([inline, upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.output('Upload')[0].json.files).toMatchObject([{ fileName: 'inline.jpg', width: 640, height: 480, hash: sha256(shot) }]);
+	});
+
+	it('refuses a text file named .png before sending anything, saying what was found and what is accepted', async () => {
+		const result = await runChain([files('notes.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(
+			'File "notes.png" is not a format NemoVideo accepts: its content is text ("just some notes, not a p…") (binary field "data")',
+		);
+		expect(errorDescription(result)).toMatch(/^Found: name "notes.png", MIME type image\/png, content text .*, size 37 bytes\. NemoVideo accepts images jpg, jpeg, png, gif, webp, heic; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac/);
+		expect(errorDescription(result)).toMatch(/Nothing was uploaded for this item\.$/);
+		expect(uploads()).toHaveLength(0);
+	});
+
+	it('refuses a file over 200 MB before sending anything', async () => {
+		const big = sparsePng(join(dir, 'big.png'), MAX_UPLOAD_BYTES + 1);
+		try {
+			const result = await runChain(
+				[node('Files', BINARY_FROM_FILE_TYPE, { filePaths: big }), upload()],
+				nemoVideoCredentials(simulator.url),
+			);
+
+			expect(result.error?.message).toBe(
+				'File "big.png" is too large for NemoVideo: 200.0 MB (209,715,201 bytes; limit 200 MB) (binary field "data")',
+			);
+			expect(errorDescription(result)).toMatch(/Compress or resize the file below 200 MB/);
+			expect(uploads()).toHaveLength(0);
+			await result.cleanup();
+		} finally {
+			rmSync(big, { force: true });
+		}
+	});
+
+	it('with On Error → Continue, a refused file becomes an error item and the other items are uploaded', async () => {
+		const result = await runChain(
+			[files('photo.png', 'notes.png', 'shot.jpg'), upload({ options: { combineItems: true } }, { onError: 'continueRegularOutput' })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		const items = result.output('Upload');
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[1].json).toMatchObject({ error: expect.stringMatching(/^File "notes.png" is not a format NemoVideo accepts/) });
+		expect(items[0].json.fileCount).toBe(1);
+		expect(items[2].json.fileCount).toBe(1);
+		expect(uploadedNames()).toEqual(['photo.png', 'shot.jpg']);
+	});
+
+	it('names a missing binary field and lists the ones the item has', async () => {
+		const result = await runChain([files('photo.png'), upload({ binaryPropertyName: 'image' })], nemoVideoCredentials(simulator.url));
+
+		expect(result.error?.message).toBe('The item has no binary field "image"');
+		expect(errorDescription(result)).toMatch(/This item's binary fields are: data\./);
+		expect(uploads()).toHaveLength(0);
+	});
+
+	it('an empty Session ID is refused before anything is sent', async () => {
+		const result = await runChain([files('photo.png'), upload({ sessionId: ' ' })], nemoVideoCredentials(simulator.url));
+
+		expect(result.error?.message).toBe('Session ID is empty');
+		expect(uploads()).toHaveLength(0);
+	});
+});
+
+describe('NemoVideo Upload: URLs', () => {
+	it('sends the URLs of each item as a URL upload and reports the files', async () => {
+		const list = node('Links', CODE_TYPE, {
+			jsCode: "return [{ urls: ['https://cdn.example.com/a/beach.jpg', 'https://cdn.example.com/b/waves.mp4'] }, { urls: 'https://cdn.example.com/c/song.mp3' }];",
+		});
+
+		const result = await runChain([list, upload({ source: 'url', urls: '={{ $json.urls }}' })], nemoVideoCredentials(simulator.url));
+
+		const items = result.output('Upload');
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items[0].json).toMatchObject({
+			sessionId,
+			fileCount: 2,
+			files: [
+				{ fileName: 'beach.jpg', fileType: 'image', source: 'https://cdn.example.com/a/beach.jpg', cdnUrl: expect.stringContaining('/cdn/uploads/') },
+				{ fileName: 'waves.mp4', fileType: 'video', source: 'https://cdn.example.com/b/waves.mp4' },
+			],
+		});
+		expect(items[1].json).toMatchObject({ fileCount: 1, files: [{ fileName: 'song.mp3', fileType: 'audio' }] });
+		expect(simulator.getSession(sessionId)?.state.video_infos.map((media) => media.source_type)).toEqual(['url', 'url', 'url']);
+	});
+
+	it('accepts a list typed one per line or separated by commas', async () => {
+		const result = await runChain(
+			[upload({ source: 'url', urls: 'https://example.com/1.png,\nhttps://example.com/2.png, https://example.com/3.png' })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		expect(result.output('Upload')[0].json.fileCount).toBe(3);
+		expect(uploads()).toHaveLength(1);
+	});
+
+	it('refuses a URL that is clearly not media before sending anything', async () => {
+		const result = await runChain(
+			[upload({ source: 'url', urls: 'https://example.com/brochure.pdf' })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		expect(result.error?.message).toBe('The URL "https://example.com/brochure.pdf" points to a .pdf file, which NemoVideo does not accept');
+		expect(uploads()).toHaveLength(0);
+	});
+});
+
+describe('NemoVideo Upload: service errors, resets and cancel', () => {
+	it('4001 from the service says which formats are accepted', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'status', status: 200, body: { code: 4001, message: 'unsupported file type: photo.png' } });
+
+		const result = await runChain(
+			[files('photo.png'), upload({}, { onError: 'continueRegularOutput' })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		expect(result.output('Upload')[0].json).toMatchObject({
+			error: 'NemoVideo does not accept this file type (NemoVideo said: unsupported file type: photo.png)',
+			description: expect.stringMatching(/^Accepted formats: images jpg, jpeg, png, gif, webp, heic; video mp4/),
+			errorKind: 'fileType',
+		});
+	});
+
+	it('4002 from the service says the file is too large and what to do', async () => {
+		simulator.configure({ maxUploadBytes: 1024 });
+
+		const result = await runChain([files('clip.mp4'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.error?.message).toBe('File too large for NemoVideo (limit 200 MB) (NemoVideo said: file too large: clip.mp4 exceeds the 0 MB limit)');
+		expect(errorDescription(result)).toMatch(/^Compress or resize the file below 200 MB/);
+		expect(uploadedNames()).toEqual([]);
+	});
+
+	it('a connection reset mid-upload is retried from the start of the stored file, and the file arrives once', async () => {
+		const content = png(2000, 1000, 3 * 1024 * 1024);
+		writeFileSync(join(dir, 'large.png'), content);
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'reset', afterBytes: 512 * 1024 });
+
+		const result = await runChain([files('large.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		expect(uploads().map((entry) => entry.aborted ?? false)).toEqual([true, false]);
+		expect(result.output('Upload')[0].json.files).toMatchObject([{ fileName: 'large.png', hash: sha256(content) }]);
+		expect(uploadedNames()).toEqual(['large.png']);
+	});
+
+	it('stopping the workflow aborts the upload within a second', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'delay', delayMs: 30_000 });
+		const controller = new AbortController();
+
+		const running = runChain([files('clip.mp4'), upload()], nemoVideoCredentials(simulator.url), { signal: controller.signal });
+		await until(() => uploads().length === 1, 10_000);
+		const stoppedAt = Date.now();
+		controller.abort();
+		const result = await running;
+
+		expect(Date.now() - stoppedAt).toBeLessThan(1000);
+		expect(result.status).toBe('canceled');
+		expect(result.settled).toBe(true);
+		expect(result.error?.message).toBe('The upload was canceled: the workflow was stopped');
+		expect(uploadedNames()).toEqual([]);
+		await until(() => uploads()[0].finishedAt !== undefined);
+		expect(uploads()[0].aborted).toBe(true);
+		expect((uploads()[0].finishedAt as number) - stoppedAt).toBeLessThan(1000);
+	});
+});
