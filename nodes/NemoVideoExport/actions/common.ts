@@ -187,7 +187,9 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Cancels a render without being stopped by the execution's cancel signal (it may be the reason
- * for cancelling). Never throws: says in words what happened, for the error message.
+ * for cancelling). Never throws: says in words what happened, for the error message. Spelled
+ * "cancelled" like NemoVideo's status on purpose: n8n marks an execution as canceled (not
+ * failed) when its error message contains "canceled", which a max-wait timeout must not do.
  */
 export async function cancelQuietly(client: NemoVideoClient, renderId: string): Promise<string> {
 	try {
@@ -214,6 +216,23 @@ export function explainRenderLookup(error: unknown, renderId: string): unknown {
 	});
 }
 
+/**
+ * n8n reports an execution as canceled, not failed, only when the error that ended it says
+ * "canceled"; the transport's own wording says "stopped", so cancellations are reworded here.
+ */
+export function withCanceledWording<T extends (...args: never[]) => Promise<unknown>>(operation: T): T {
+	return async function (this: unknown, ...args: Parameters<T>) {
+		try {
+			return await operation.apply(this, args);
+		} catch (error) {
+			if (error instanceof NemoVideoError && error.kind === 'cancelled' && !/\bcanceled\b/.test(error.message)) {
+				throw new NemoVideoError(`The execution was canceled while waiting for NemoVideo`, { kind: 'cancelled', hint: error.hint });
+			}
+			throw error;
+		}
+	} as T;
+}
+
 export function isCancelled(client: NemoVideoClient, error: unknown): boolean {
 	return (error instanceof NemoVideoError && error.kind === 'cancelled') || client.cancelSignal?.aborted === true;
 }
@@ -237,7 +256,7 @@ export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex:
 /** A failure while the file was streaming into the binary store, in words a user can act on. */
 function transferError(client: NemoVideoClient, error: unknown, bytes: number): NemoVideoError {
 	if (isCancelled(client, error)) {
-		return new NemoVideoError('The execution was stopped while the video was downloading', {
+		return new NemoVideoError('The execution was canceled while the video was downloading', {
 			kind: 'cancelled',
 			hint: 'The workflow was stopped or timed out; the partial file was dropped.',
 		});

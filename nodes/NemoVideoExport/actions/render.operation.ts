@@ -315,7 +315,7 @@ async function waitForRender(client: NemoVideoClient, submitted: Submitted, maxW
 	} catch (error) {
 		if (isCancelled(client, error)) {
 			const outcome = await cancelQuietly(client, renderId);
-			throw new NemoVideoError(`The execution was stopped while render ${renderId} was running; ${outcome}`, {
+			throw new NemoVideoError(`The execution was canceled while render ${renderId} was running; ${outcome}`, {
 				kind: 'cancelled',
 				hint: 'The workflow was stopped or timed out. Nothing more will be downloaded.',
 			});
