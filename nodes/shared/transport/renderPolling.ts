@@ -70,12 +70,13 @@ interface Sample {
 /**
  * Progress-predicting schedule, in three regimes:
  * - no progress reading yet (queued, or a service that reports none): back off 2 s, 4 s, 8 s … 15 s;
- * - one reading: go halfway to the earliest end it allows (assuming progress counted from submit),
- *   to take a second reading; two readings give a rate that does not depend on queueing time;
+ * - one reading: go halfway to the earliest end it allows if progress counted from submit, but at
+ *   most 15 s (maxBackoffMs) ahead: time spent queued at 0% makes that estimate far too late, and
+ *   a second reading gives a rate that does not depend on queueing at all;
  * - two or more: the first and latest readings bound the end time (reported numbers are only
  *   whole percents). When that window is narrower than the accepted lateness, wait until its late
- *   edge: completion is then noticed at most one window late. Otherwise wait until its early edge
- *   and read again, which narrows it.
+ *   edge: completion is then noticed at most one window late. When it is up to twice as wide, aim
+ *   at its middle; wider, at its early edge. Each later reading narrows it.
  * When a prediction has passed without completion (progress stalled, e.g. at 99%), polls fall
  * back to every 10% of elapsed time (≥ minDelayMs, ≤ maxBackoffMs), so lateness stays ≤ 10%.
  * Assumption, stated: progress grows roughly linearly once it moves. If a render speeds up sharply
@@ -128,8 +129,10 @@ export function adaptiveSchedule(options: Partial<AdaptiveScheduleOptions> = {})
 			if (!end) return clamp(t, o.firstDelayMs, o.maxBackoffMs);
 			const allowedLateness = Math.max(o.minLatenessMs, o.latenessShare * end.from);
 			let target: number;
-			if (!end.twoReadings) target = t + (end.from - t) / 2;
-			else if (end.to - end.from <= allowedLateness) target = end.to;
+			const width = end.to - end.from;
+			if (!end.twoReadings) target = Math.min(t + (end.from - t) / 2, t + o.maxBackoffMs);
+			else if (width <= allowedLateness) target = end.to;
+			else if (width <= 2 * allowedLateness) target = end.from + width / 2;
 			else target = end.from;
 			const wait = target - t;
 			return wait >= o.minDelayMs ? wait : proportional(t);
