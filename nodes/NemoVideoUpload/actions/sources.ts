@@ -6,7 +6,7 @@ import { checkFile, checkUrl, HEAD_BYTES, readHead } from '../../shared/transpor
 import type { UploadSource } from '../../shared/transport/multipart';
 
 /** Read size of the binary store stream while uploading (fewer, larger chunks; still bounded memory). */
-const UPLOAD_CHUNK_BYTES = 256 * 1024;
+const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
 export interface CheckedFile extends UploadSource {
 	/** The binary field the file came from. */

@@ -1,4 +1,4 @@
-import { PassThrough, pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 
 import FormData from 'form-data';
 
@@ -104,14 +104,13 @@ export class MultipartUpload {
 					stream.destroy();
 					return;
 				}
-				const guarded = pipeline(stream, new SizeGuard(source, this.maxBytes, (error) => (this.failure ??= error)), (error) => {
-					if (error && !this.disposed && attempt === this.attempt && !isPrematureClose(error)) {
-						this.failure ??= readFailure(source, error);
-					}
-				});
 				this.opened.add(stream);
-				this.opened.add(guarded);
-				next(guarded);
+				stream.once('error', (error) => {
+					if (!this.disposed && attempt === this.attempt) this.failure ??= readFailure(source, error);
+				});
+				next(stream);
+				// Counted after the part took the stream (a 'data' listener added earlier would start it early).
+				this.count(source, stream);
 			},
 			(error: unknown) => {
 				if (this.disposed || attempt !== this.attempt) return;
@@ -123,52 +122,46 @@ export class MultipartUpload {
 		);
 	}
 
+	/**
+	 * Counts a part's bytes as they pass (no extra stream stage): stops a file of unknown size past
+	 * the limit, and notices a file whose size changed since it was checked.
+	 */
+	private count(source: UploadSource, stream: Readable): void {
+		let bytes = 0;
+		const refuse = (error: Error) => {
+			this.failure ??= error;
+			stream.destroy(error);
+		};
+		stream.on('data', (chunk: Buffer) => {
+			bytes += chunk.length;
+			if (bytes > this.maxBytes) refuse(tooLarge(source, this.maxBytes));
+			else if (source.size !== undefined && bytes > source.size) refuse(changed(source, bytes));
+		});
+		stream.once('end', () => {
+			if (source.size !== undefined && bytes !== source.size) refuse(changed(source, bytes));
+		});
+	}
+
 	private closeOpened(): void {
 		for (const stream of this.opened) stream.destroy();
 		this.opened.clear();
 	}
 }
 
-/** Counts the bytes of one part: stops a file past the limit, and one whose size changed. */
-class SizeGuard extends Transform {
-	private bytes = 0;
+function tooLarge(source: UploadSource, maxBytes: number): NemoVideoError {
+	return new NemoVideoError(
+		`File "${source.fileName}" is too large for NemoVideo: more than ${formatBytes(maxBytes)} (limit ${formatBytes(maxBytes)})`,
+		{
+			kind: 'fileSize',
+			hint: `Its size was not known in advance, so it was counted while sending; the upload stopped at the limit. Compress or resize the file below ${formatBytes(maxBytes)} and try again.`,
+		},
+	);
+}
 
-	constructor(
-		private readonly source: UploadSource,
-		private readonly maxBytes: number,
-		private readonly onRefused: (error: Error) => void,
-	) {
-		super();
-	}
-
-	_transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-		this.bytes += chunk.length;
-		if (this.bytes > this.maxBytes) {
-			const error = new NemoVideoError(
-				`File "${this.source.fileName}" is too large for NemoVideo: more than ${formatBytes(this.maxBytes)} (limit ${formatBytes(this.maxBytes)})`,
-				{
-					kind: 'fileSize',
-					hint: `Its size was not known in advance, so it was counted while sending; the upload stopped at the limit. Compress or resize the file below ${formatBytes(this.maxBytes)} and try again.`,
-				},
-			);
-			this.onRefused(error);
-			callback(error);
-			return;
-		}
-		callback(null, chunk);
-	}
-
-	_flush(callback: TransformCallback): void {
-		if (this.source.size !== undefined && this.bytes !== this.source.size) {
-			const error = new Error(
-				`File "${this.source.fileName}" changed while it was being uploaded: expected ${this.source.size} bytes, read ${this.bytes}`,
-			);
-			this.onRefused(error);
-			callback(error);
-			return;
-		}
-		callback();
-	}
+function changed(source: UploadSource, bytes: number): Error {
+	return new Error(
+		`File "${source.fileName}" changed while it was being uploaded: expected ${source.size} bytes, read ${bytes}${bytes > (source.size ?? 0) ? ' or more' : ''}`,
+	);
 }
 
 function readFailure(source: UploadSource, error: unknown): Error {
@@ -176,6 +169,3 @@ function readFailure(source: UploadSource, error: unknown): Error {
 	return new Error(`Could not read the file "${source.fileName}" to upload it: ${reason}`);
 }
 
-function isPrematureClose(error: unknown): boolean {
-	return (error as { code?: string })?.code === 'ERR_STREAM_PREMATURE_CLOSE';
-}

@@ -111,6 +111,17 @@ describe('streamed multipart upload', () => {
 		expect(source.allClosed()).toBe(true);
 	});
 
+	it('a file that is longer than its checked size fails as changed, not as a network error', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const source = { ...memorySource('grown.png', bigPng(256 * 1024)), size: 100 * 1024 };
+
+		const error = await failure(uploadSources(client, sessionId, [source], LIMITS));
+
+		expect(error.message).toBe('File "grown.png" changed while it was being uploaded: expected 102400 bytes, read 131072 or more');
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(0);
+	});
+
 	it('a connection reset mid-upload is retried from the start of the file when it can be reopened', async () => {
 		const client = clientFor(simulator, REGISTERED_TOKEN);
 		const sessionId = await newSession(client);
