@@ -110,7 +110,8 @@ type Prepared =
 
 /** Every item is checked first (session ID, each file's format and size, each URL) before any upload. */
 export const execute: BatchOperation<Prepared> = {
-	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
+	async prepare(this: IExecuteFunctions, itemIndex: number, client: NemoVideoClient): Promise<Prepared> {
+		if (client.cancelSignal?.aborted) throw canceledError();
 		const sessionId = sessionIdParameter(this, itemIndex);
 		const source = this.getNodeParameter('source', itemIndex, 'binary') as string;
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -162,7 +163,10 @@ export const execute: BatchOperation<Prepared> = {
 
 /** n8n shows a stopped execution as canceled only when the node's error says "canceled". */
 function asCanceled(error: unknown): unknown {
-	if (!(error instanceof NemoVideoError) || error.kind !== 'cancelled') return error;
+	return error instanceof NemoVideoError && error.kind === 'cancelled' ? canceledError() : error;
+}
+
+function canceledError(): NemoVideoError {
 	return new NemoVideoError('The upload was canceled: the workflow was stopped', {
 		kind: 'cancelled',
 		hint: 'Nothing more is sent. A file whose bytes had all been sent may still have reached the session: check the session state before uploading it again.',

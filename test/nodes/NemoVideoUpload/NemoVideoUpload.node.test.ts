@@ -8,9 +8,11 @@ import type { INode } from 'n8n-workflow';
 import type { Simulator } from '../../../simulator';
 import { createSession } from '../../../nodes/shared/transport';
 import { MAX_UPLOAD_BYTES } from '../../../nodes/shared/transport/fileType';
-import { BINARY_FROM_FILE_TYPE, CODE_TYPE, node } from '../../harness';
+import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
+import { NemoVideoUpload } from '../../../nodes/NemoVideoUpload/NemoVideoUpload.node';
+import { BINARY_FROM_FILE_TYPE, chain, CODE_TYPE, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow } from '../../harness';
 import { clientFor, quietSimulator, REGISTERED_TOKEN } from '../../helpers/simulator';
-import { nemoNode, nemoVideoCredentials, runChain } from '../../helpers/workflow';
+import { nemoNode, nemoVideoCredentials, PACKAGE, runChain } from '../../helpers/workflow';
 import { jpeg, png, SAMPLE_MP4, sparsePng } from './media';
 
 let simulator: Simulator;
@@ -327,5 +329,37 @@ describe('NemoVideo Upload: service errors, resets and cancel', () => {
 		await until(() => uploads()[0].finishedAt !== undefined);
 		expect(uploads()[0].aborted).toBe(true);
 		expect((uploads()[0].finishedAt as number) - stoppedAt).toBeLessThan(1000);
+	});
+});
+
+describe('NemoVideo Upload as an AI Agent tool', () => {
+	/** n8n runs a usableAsTool node under a `…Tool` type name. */
+	class NemoVideoUploadTool extends NemoVideoUpload {
+		description = { ...new NemoVideoUpload().description, name: 'nemoVideoUploadTool' };
+	}
+
+	async function runAsTool(parameters: Record<string, unknown>) {
+		const tool = node('Upload Tool', `${PACKAGE}.nemoVideoUploadTool`, { operation: 'upload', sessionId, ...parameters } as INode['parameters'], {
+			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
+		});
+		return await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
+			nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoUploadTool()),
+			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
+			credentials: nemoVideoCredentials(simulator.url),
+		});
+	}
+
+	it('uploads URLs the agent gives and answers with the files’ CDN URLs', async () => {
+		const result = await runAsTool({ source: 'url', urls: 'https://example.com/cat.jpg' });
+
+		expect(result.output('Upload Tool')[0].json).toMatchObject({ sessionId, fileCount: 1, files: [{ fileName: 'cat.jpg', cdnUrl: expect.any(String) }] });
+	});
+
+	it('left on Binary File, it tells the user that a tool needs Source set to URL', async () => {
+		const result = await runAsTool({});
+
+		expect(result.error?.message).toBe('The item has no binary data to upload');
+		expect(errorDescription(result)).toBe('An AI agent tool cannot pass files: set Source to URL and let the agent give file addresses.');
+		expect(uploads()).toHaveLength(0);
 	});
 });
