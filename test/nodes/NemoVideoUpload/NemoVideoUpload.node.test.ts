@@ -311,6 +311,20 @@ describe('NemoVideo Upload: service errors, resets and cancel', () => {
 		expect(uploadedNames()).toEqual(['large.png']);
 	});
 
+	it('a token rejected mid-upload is checked again through the credential and the whole file is sent again', async () => {
+		const clientId = '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b';
+		const token = simulator.issueToken('anonymous', { clientId });
+		sessionId = (await createSession(clientFor(simulator, token), { taskName: 'anonymous', language: 'en' })).sessionId;
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'status', status: 401, body: { code: 1001, message: 'token invalid or expired' } });
+
+		const result = await runChain([files('clip.mp4'), upload()], nemoVideoCredentials(simulator.url, { apiToken: '', sessionToken: token, clientId }));
+
+		expect(result.status).toBe('success');
+		expect(uploads().map((entry) => entry.status)).toEqual([401, 200]);
+		expect(simulator.log.some((entry) => entry.path === '/api/credits/balance/simple' && entry.status === 200)).toBe(true);
+		expect(uploadedNames()).toEqual(['clip.mp4']);
+	});
+
 	it('stopping the workflow aborts the upload within a second', async () => {
 		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'delay', delayMs: 30_000 });
 		const controller = new AbortController();
