@@ -19,6 +19,13 @@ import { sseMessages, type SseMessage } from './sse';
  *
  * Messages of distinct turns (text before and after tool work, or a dialect change) are joined
  * with a blank line.
+ *
+ * Decoding JSON is nearly all the cost of the fold, and ADK partial chunks are usually thrown away
+ * when their final event arrives. So an event that is plainly an ADK partial text chunk (it has
+ * `"partial":true` and none of the keys `type`, `function…`, `error…`; inside JSON strings quotes
+ * are escaped, so these can only match the event's own keys) is kept as raw text, bounded, and
+ * decoded only if no final text replaces it. Reply, tool calls and counts come out the same as
+ * when every event is decoded (a malformed chunk that a final replaces counts as a chunk).
  */
 
 export interface EditStreamLimits {
@@ -88,6 +95,8 @@ export interface EditStreamResult {
 }
 
 const HEARTBEAT = '{"type":"heartbeat"}';
+const PARTIAL_FLAG = '"partial":true';
+const NOT_A_PLAIN_PARTIAL = /"type"|"function|"error/;
 const MESSAGE_SEPARATOR = '\n\n';
 
 type Pending = 'none' | 'typed' | 'partial';
@@ -121,9 +130,16 @@ export class EditStreamFold {
 	private readonly toolsById = new Map<string, ToolCallRecord>();
 	private toolCallsOmitted = 0;
 	private readonly agentErrors: string[] = [];
+	/** Raw ADK partial chunks not decoded yet (see the class comment). */
+	private deferred: string[] = [];
+	private deferredChars = 0;
 
-	constructor(limits: Partial<EditStreamLimits> = {}) {
+	private readonly deferPartials: boolean;
+
+	/** `deferPartials: false` decodes every event at once (the reference the tests compare with). */
+	constructor(limits: Partial<EditStreamLimits> = {}, options: { deferPartials?: boolean } = {}) {
 		this.limits = { ...DEFAULT_EDIT_STREAM_LIMITS, ...limits };
+		this.deferPartials = options.deferPartials ?? true;
 	}
 
 	add(message: SseMessage): void {
@@ -137,20 +153,25 @@ export class EditStreamFold {
 			this.counts.heartbeats++;
 			return;
 		}
-		let value: unknown;
-		try {
-			value = JSON.parse(data);
-		} catch {
-			this.counts.invalid++;
+		if (this.deferPartials && data.includes(PARTIAL_FLAG) && !NOT_A_PLAIN_PARTIAL.test(data)) {
+			this.deferred.push(data);
+			this.deferredChars += data.length;
+			if (this.deferredChars > this.limits.maxReplyChars) this.decodeDeferred();
 			return;
 		}
-		if (!isRecord(value)) {
-			this.counts.other++;
-			return;
+		const value = this.decode(data);
+		if (value === undefined) return;
+		if (this.deferred.length > 0) {
+			if (finalText(value) !== undefined) {
+				// Replaced by this final text: the chunks never need decoding.
+				this.counts.partialChunks += this.deferred.length;
+				this.deferred = [];
+				this.deferredChars = 0;
+			} else {
+				this.decodeDeferred();
+			}
 		}
-		if (typeof value.type === 'string') this.typed(value, data.length);
-		else if (isRecord(value.content) && Array.isArray(value.content.parts)) this.adk(value, value.content.parts, data.length);
-		else if (!this.agentError(value)) this.counts.other++;
+		this.dispatch(value, data.length);
 	}
 
 	comment(): void {
@@ -159,6 +180,7 @@ export class EditStreamFold {
 
 	/** Ends the fold (flushes chunks still waiting for a final event) and returns the result. */
 	result(): EditStreamResult {
+		this.decodeDeferred();
 		this.flush();
 		return {
 			reply: this.reply,
@@ -169,6 +191,35 @@ export class EditStreamFold {
 			agentErrors: [...this.agentErrors],
 			counts: { ...this.counts },
 		};
+	}
+
+	private decode(data: string): Record<string, unknown> | undefined {
+		let value: unknown;
+		try {
+			value = JSON.parse(data);
+		} catch {
+			this.counts.invalid++;
+			return undefined;
+		}
+		if (isRecord(value)) return value;
+		this.counts.other++;
+		return undefined;
+	}
+
+	private decodeDeferred(): void {
+		const deferred = this.deferred;
+		this.deferred = [];
+		this.deferredChars = 0;
+		for (const data of deferred) {
+			const value = this.decode(data);
+			if (value !== undefined) this.dispatch(value, data.length);
+		}
+	}
+
+	private dispatch(value: Record<string, unknown>, size: number): void {
+		if (typeof value.type === 'string') this.typed(value, size);
+		else if (isRecord(value.content) && Array.isArray(value.content.parts)) this.adk(value, value.content.parts, size);
+		else if (!this.agentError(value)) this.counts.other++;
 	}
 
 	private typed(value: Record<string, unknown>, size: number): void {
@@ -203,10 +254,7 @@ export class EditStreamFold {
 
 	private adk(value: Record<string, unknown>, parts: unknown[], size: number): void {
 		const partial = value.partial === true;
-		let text: string | undefined;
-		for (const part of parts) {
-			if (isRecord(part) && typeof part.text === 'string' && part.thought !== true) text = (text ?? '') + part.text;
-		}
+		const text = partsText(parts);
 		if (text !== undefined) {
 			if (partial) {
 				this.counts.partialChunks++;
@@ -414,6 +462,22 @@ function reasonOf(error: unknown): string {
 	const message = (error as Error)?.message ?? String(error);
 	const code = (error as { code?: unknown })?.code;
 	return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+/** The text of ADK parts (thoughts left out); undefined when no part has text. */
+function partsText(parts: unknown[]): string | undefined {
+	let text: string | undefined;
+	for (const part of parts) {
+		if (isRecord(part) && typeof part.text === 'string' && part.thought !== true) text = (text ?? '') + part.text;
+	}
+	return text;
+}
+
+/** The text of an ADK final (non-partial) event when it has some: it replaces the chunks before it. */
+function finalText(value: Record<string, unknown>): string | undefined {
+	if (typeof value.type === 'string' || value.partial === true || !isRecord(value.content) || !Array.isArray(value.content.parts)) return undefined;
+	const text = partsText(value.content.parts);
+	return text === '' ? undefined : text;
 }
 
 function toolName(name: unknown): string {

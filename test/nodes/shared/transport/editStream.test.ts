@@ -133,6 +133,47 @@ describe('edit stream fold: event shapes', () => {
 	});
 });
 
+describe('edit stream fold: ADK chunks decoded only when needed', () => {
+	const partial = (text: string) => adk([{ text }], { partial: true });
+
+	it('chunks replaced by their final text are counted, and keep-alives between them change nothing', async () => {
+		const result = await fold(partial('A') + data({ type: 'heartbeat' }) + 'data:\n\n' + partial('B') + ': ping\n\n' + adk([{ text: 'AB!' }]));
+		expect(result.reply).toBe('AB!');
+		expect(result.counts).toMatchObject({ partialChunks: 2, finalTexts: 1, heartbeats: 1, emptyData: 1, comments: 1, messages: 1 });
+	});
+
+	it('chunks followed by something else than a final are decoded in order before it', async () => {
+		const result = await fold(
+			partial('Working ') + partial('on it.') + data({ type: 'tool_result', name: 'build_timeline', result: { ok: true } }) + data({ type: 'text', content: 'Done.' }),
+		);
+		expect(result.reply).toBe('Working on it.\n\nDone.');
+		expect(result.counts).toMatchObject({ partialChunks: 2, messages: 2, toolResults: 1 });
+	});
+
+	it('an event with "partial":true inside tool arguments is never mistaken for a chunk', async () => {
+		const result = await fold(
+			partial('Hi') +
+				data({ type: 'tool_call', name: 'trim', args: { partial: true } }) +
+				adk([{ functionCall: { id: 'f', name: 'cut', args: { partial: true } } }]) +
+				adk([{ text: 'Hi.' }]),
+		);
+		expect(result.toolCalls).toEqual([
+			expect.objectContaining({ name: 'trim', arguments: { partial: true } }),
+			expect.objectContaining({ name: 'cut', id: 'f', arguments: { partial: true } }),
+		]);
+		// A tool call does not end an ADK message: the final text still replaces the chunk.
+		expect(result.reply).toBe('Hi.');
+	});
+
+	it('a long run of chunks without a final stays bounded and keeps its text', async () => {
+		let text = '';
+		for (let index = 0; index < 300; index++) text += partial(`${index % 10}`);
+		const result = await fold(text, [], { maxReplyChars: 1000 });
+		expect(result.reply).toBe('0123456789'.repeat(30).slice(0, 1000));
+		expect(result.counts).toMatchObject({ partialChunks: 300, messages: 1, textChars: 300 });
+	});
+});
+
 describe('edit stream fold: bytes as they arrive', () => {
 	const reply = '好的！我会把你的3个素材做成一个15秒的视频 🎬✨，加上流畅的转场。点击导出按钮下载MP4。';
 	const stream = (nl: string) =>
@@ -248,6 +289,15 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 		expect(counts.toolCalls).toBeGreaterThan(1000);
 		expect(outcome.result.toolCalls).toHaveLength(50);
 		expect(outcome.result.reply.length).toBeLessThanOrEqual(1_000_000);
+	});
+
+	it('deferring ADK chunks gives exactly the result of decoding every event', async () => {
+		const url = `${simulator.url}/__sim/sse-sample?bytes=1500000&seed=23`;
+		const limits = { maxReplyChars: 50_000_000 };
+		const deferred = await foldEditStream(sseMessages((await request(url)).body), limits, new EditStreamFold(limits));
+		const reference = await foldEditStream(sseMessages((await request(url)).body), limits, new EditStreamFold(limits, { deferPartials: false }));
+		expect(deferred.counts.partialChunks).toBeGreaterThan(1000);
+		expect(deferred).toEqual(reference);
 	});
 
 	it('foldEditStream gives the same result as readEditStream on the same bytes', async () => {
