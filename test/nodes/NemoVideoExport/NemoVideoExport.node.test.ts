@@ -283,7 +283,7 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 		const started = await runWithSession(sessionId, render({ waitForCompletion: false }));
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		const result = await runChain(
-			[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: only(started.output('Export')).json.renderId })],
+			[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: only(started.output('Export')).json.renderId as string })],
 			nemoVideoCredentials(simulator.url),
 		);
 
