@@ -112,6 +112,10 @@ class Simulator {
 	tokens() {
 		return this.request('GET', '/__sim/tokens');
 	}
+	/** A session's record, state (draft) included. */
+	session(id) {
+		return this.request('GET', `/__sim/sessions/${encodeURIComponent(id)}`);
+	}
 	/** How many anonymous tokens the simulator issued to one client id. */
 	async anonymousTokensIssued(clientId) {
 		const counts = await this.tokens();
