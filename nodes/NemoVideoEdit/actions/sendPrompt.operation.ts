@@ -18,9 +18,10 @@ import { suggestAction } from './suggestedAction';
 export const MAX_WAIT_MINUTES = 15;
 /**
  * Heartbeats come 100–300 s apart while a clip is generated; any byte resets this limit, so only
- * a stream that sends nothing at all for this long counts as broken.
+ * a stream that sends nothing at all for this long counts as broken. 7 minutes leaves room above
+ * the 300 s gaps (n8n's own HTTP helper defaults to 300 000 ms, which such a gap can reach).
  */
-export const IDLE_TIMEOUT_MS = 5 * 60_000;
+export const IDLE_TIMEOUT_MS = 7 * 60_000;
 /** An AI agent gets a short answer: the reply is cut to this many characters. */
 const TOOL_REPLY_CHARS = 2_000;
 
@@ -51,7 +52,7 @@ const properties: INodeProperties[] = [
 				default: MAX_WAIT_MINUTES,
 				typeOptions: { minValue: 0.1, maxValue: MAX_WAIT_MINUTES, numberPrecision: 1 },
 				description:
-					'How long to wait for the agent to finish, at most 15 minutes (the service’s own limit; larger values count as 15). Heartbeats keep the stream open; a stream that sends nothing at all for 5 minutes counts as broken.',
+					'How long to wait for the agent to finish, at most 15 minutes (the service’s own limit; larger values count as 15). Heartbeats keep the stream open; a stream that sends nothing at all for 7 minutes counts as broken.',
 			},
 			{
 				displayName: 'On Silent Reply',

@@ -6,7 +6,7 @@ import { uploadImages } from '../../simulator/helpers';
 
 /**
  * The edit without n8n, with the idle and overall limits made explicit and short, so the tests can
- * show what each limit does. The node uses the same function with 5 minutes idle / 15 minutes max.
+ * show what each limit does. The node uses the same function with 7 minutes idle / 15 minutes max.
  */
 
 const PROMPT = 'turn my photos into a 15-second video with smooth transitions and background music';
