@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
 import { NemoVideoExport } from '../../../nodes/NemoVideoExport/NemoVideoExport.node';
 import type { Simulator } from '../../../simulator';
-import { CODE_TYPE, node, nodeTypesOf } from '../../harness';
+import { harnessRoot, CODE_TYPE, node, nodeTypesOf } from '../../harness';
 import { quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
 import { nemoNode, nemoVideoCredentials, PACKAGE, runChain } from '../../helpers/workflow';
 import { emptySession, readySession } from './session';
@@ -41,6 +41,14 @@ async function runWithSession(sessionId: string, ...nodes: ReturnType<typeof ren
 function only(items: INodeExecutionData[]): INodeExecutionData {
 	expect(items).toHaveLength(1);
 	return items[0];
+}
+
+/** Files n8n's filesystem binary store holds for one execution. */
+function storedFiles(executionId: string): string[] {
+	return readdirSync(harnessRoot, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => relative(harnessRoot, join(entry.parentPath, entry.name)))
+		.filter((file) => file.includes(`/executions/${executionId}/`));
 }
 
 function errorDescription(result: Awaited<ReturnType<typeof runChain>>): string {
@@ -84,6 +92,7 @@ describe('NemoVideo Export: Render', () => {
 			expect(metrics.submitToCompletionMs).toBeGreaterThanOrEqual(500);
 			expect(item.json.summary).toContain('10 s H.264 1920x1080 25 fps');
 			expect(Buffer.compare(await result.binaryBuffer(item.binary!.data), SAMPLE_10S)).toBe(0);
+			expect(storedFiles(result.executionId).sort()).toEqual([expect.stringMatching(/binary_data\/[\w-]+$/), expect.stringMatching(/\.metadata$/)]);
 			// The render was submitted with the session's current draft.
 			expect(simulator.getRender(renderId)).toMatchObject({ sessionId, status: 'completed', format: 'mp4', quality: 'high' });
 			expect(JSON.stringify(item)).not.toContain(REGISTERED_TOKEN);
@@ -198,6 +207,37 @@ describe('NemoVideo Export: Render', () => {
 		expect(cancels[0].startedAt - stoppedAt).toBeLessThan(1000);
 		const renderId = cancels[0].path.split('/')[5];
 		expect(simulator.getRender(renderId)).toMatchObject({ cancelled: true });
+	});
+
+	it('stops a download within a second when the workflow is stopped, and drops the partial file', async () => {
+		simulator.configure({ renderOutputBytes: 4 * 1024 ** 3 });
+		const sessionId = await readySession(simulator);
+		const stop = new AbortController();
+		let stoppedAt = 0;
+		const watcher = (async () => {
+			while (requestsTo(simulator, 'GET', CDN).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			stoppedAt = Date.now();
+			stop.abort();
+		})();
+		const result = await runChain(
+			[node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }), render()],
+			nemoVideoCredentials(simulator.url),
+			{ signal: stop.signal },
+		);
+		const endedAt = Date.now();
+		await watcher;
+
+		expect(result.status).toBe('canceled');
+		expect(result.settled).toBe(true);
+		expect(endedAt - stoppedAt).toBeLessThan(1000);
+		expect(result.error?.message).toBe('The execution was canceled while the video was downloading');
+		const [download] = requestsTo(simulator, 'GET', CDN);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(download.finishedAt).toBeDefined();
+		expect(requestsTo(simulator, 'POST', RENDER_CANCEL)).toHaveLength(0);
+		// n8n's filesystem store writes to a temp file and removes it when the stream fails.
+		expect(storedFiles(result.executionId)).toEqual([]);
 	});
 
 	it('keeps waiting through a status check that fails even after the transport’s retries', async () => {
