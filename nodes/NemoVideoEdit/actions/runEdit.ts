@@ -74,6 +74,17 @@ async function edit(client: NemoVideoClient, input: EditInput): Promise<EditRepo
 	} catch (error) {
 		// Refusals (credits, session, token…) are answers: nothing was done. A broken connection or
 		// a missing answer is not: the prompt may have arrived, so report it like a cut stream.
+		if (error instanceof NemoVideoError && error.kind === 'server') {
+			// A failing gateway may answer after the agent already took the prompt.
+			throw new NemoVideoError(error.message, {
+				kind: error.kind,
+				httpStatus: error.httpStatus,
+				code: error.code,
+				method: error.method,
+				path: error.path,
+				hint: 'The prompt may or may not have been applied. It was not sent again: check the timeline (NemoVideo Session → Get State) before sending it again.',
+			});
+		}
 		if (!(error instanceof NemoVideoError) || (error.kind !== 'network' && error.kind !== 'timeout')) throw error;
 		opened = {};
 		const overdue = Date.now() - sentAt >= input.maxWaitMs;

@@ -112,6 +112,18 @@ describe('a broken stream', () => {
 		expect(report.after).toBeDefined();
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(1);
 	});
+
+	it('a server error on the edit is not retried and says the prompt may have been applied', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await sessionWithPhotos(client);
+		simulator.injectFault({ method: 'POST', path: RUN_SSE.source, kind: 'html', status: 502 });
+
+		const error = await rejection(runEdit(client, { sessionId, prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }));
+
+		expect(error).toMatchObject({ kind: 'server', httpStatus: 502 });
+		expect(error.hint).toMatch(/may or may not have been applied\. It was not sent again/);
+		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(1);
+	});
 });
 
 describe('refusals and cancel', () => {
