@@ -318,7 +318,8 @@ export class NemoVideoClient {
 
 	private cancelledError(error: unknown): NemoVideoError {
 		if (error instanceof NemoVideoError) return error;
-		return new NemoVideoError('The execution was stopped while waiting for NemoVideo', {
+		// "canceled" is the word n8n's WorkflowExecute looks for to record a run as canceled, not failed.
+		return new NemoVideoError('The execution was canceled while waiting for NemoVideo', {
 			kind: 'cancelled',
 			hint: 'The workflow was stopped or timed out; nothing more was sent.',
 		});
