@@ -216,23 +216,6 @@ export function explainRenderLookup(error: unknown, renderId: string): unknown {
 	});
 }
 
-/**
- * n8n reports an execution as canceled, not failed, only when the error that ended it says
- * "canceled"; the transport's own wording says "stopped", so cancellations are reworded here.
- */
-export function withCanceledWording<T extends (...args: never[]) => Promise<unknown>>(operation: T): T {
-	return async function (this: unknown, ...args: Parameters<T>) {
-		try {
-			return await operation.apply(this, args);
-		} catch (error) {
-			if (error instanceof NemoVideoError && error.kind === 'cancelled' && !/\bcanceled\b/.test(error.message)) {
-				throw new NemoVideoError(`The execution was canceled while waiting for NemoVideo`, { kind: 'cancelled', hint: error.hint });
-			}
-			throw error;
-		}
-	} as T;
-}
-
 export function isCancelled(client: NemoVideoClient, error: unknown): boolean {
 	return (error instanceof NemoVideoError && error.kind === 'cancelled') || client.cancelSignal?.aborted === true;
 }

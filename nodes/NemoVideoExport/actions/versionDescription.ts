@@ -2,7 +2,6 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { CREDENTIALS, ICON } from '../../shared/descriptions';
 import * as cancel from './cancel.operation';
-import { withCanceledWording } from './common';
 import * as download from './download.operation';
 import * as getStatus from './getStatus.operation';
 import * as render from './render.operation';
@@ -62,8 +61,8 @@ export const versionDescription: INodeTypeDescription = {
 };
 
 export const operations = {
-	render: withCanceledWording(render.execute),
-	getStatus: withCanceledWording(getStatus.execute),
-	download: withCanceledWording(download.execute),
-	cancel: withCanceledWording(cancel.execute),
+	render: render.execute,
+	getStatus: getStatus.execute,
+	download: download.execute,
+	cancel: cancel.execute,
 };
