@@ -18,7 +18,6 @@
  *    of this process over the whole run (sampled every 5 ms, baseline after GC). Target < 64 MiB.
  * The simulator runs in a child process, so its serving and padding are not in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +46,7 @@ import {
 // The in-process n8n-core runtime of the tests (temp user folder, filesystem binary store).
 import * as harness from '../test/harness';
 import { collectGarbage, measureRss, mib } from './rss';
+import { startSimulatorProcess } from './simulatorProcess';
 
 /** With tsx, `…/NemoVideoExport.node` would resolve to the codex file `NemoVideoExport.node.json`: name the .ts. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,26 +77,6 @@ function parseOptions(argv: string[]): Options {
 		} else throw new Error(`unknown flag ${flag}`);
 	}
 	return options;
-}
-
-/** The simulator CLI in its own process; resolves with its URL. */
-async function startSimulatorProcess(seed: number): Promise<{ url: string; child: ChildProcess }> {
-	const root = join(__dirname, '..');
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulator/cli.ts'), '--quiet', '--seed', String(seed)], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (http:\/\/\S+)/.exec(output);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited early (code ${code})`)));
-		child.once('error', reject);
-	});
-	return { url, child };
 }
 
 async function control(url: string, path: string, body?: unknown): Promise<IDataObject> {

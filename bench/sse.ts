@@ -15,7 +15,6 @@
  * process (the parsing cost itself, independent of how fast the source writes), and peak RSS
  * growth over a baseline taken after GC. Rounds are interleaved; the table shows medians (RSS: max).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +27,7 @@ import { readEditStream } from '../nodes/shared/transport/editStream';
 // The in-process n8n-core runtime of the tests (temp user folder, filesystem binary store).
 import * as harness from '../test/harness';
 import { collectGarbage, measureRss, mib } from './rss';
+import { startSimulatorProcess } from './simulatorProcess';
 
 interface Options {
 	bytes: number;
@@ -65,26 +65,6 @@ function parseOptions(argv: string[]): Options {
 		} else throw new Error(`unknown flag ${flag}`);
 	}
 	return options;
-}
-
-/** The simulator CLI in its own process; resolves with its URL. */
-async function startSimulatorProcess(seed: number): Promise<{ url: string; child: ChildProcess }> {
-	const root = join(__dirname, '..');
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulator/cli.ts'), '--quiet', '--seed', String(seed)], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (http:\/\/\S+)/.exec(output);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited early (code ${code})`)));
-		child.once('error', reject);
-	});
-	return { url, child };
 }
 
 async function measure(run: () => Promise<{ bytes: number; check: string }>): Promise<Sample> {

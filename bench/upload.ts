@@ -16,7 +16,7 @@
  * inside the window, minus its RSS just before the window. Rounds are interleaved; the table shows
  * medians for throughput and the largest RSS growth seen.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -33,6 +33,7 @@ import { NemoVideoApi } from '../credentials/NemoVideoApi.credentials';
 import type { NemoVideoUpload as UploadNode } from '../nodes/NemoVideoUpload/NemoVideoUpload.node';
 // The in-process n8n-core runtime of the tests (temp user folder, filesystem binary store).
 import * as harness from '../test/harness';
+import { startSimulatorProcess } from './simulatorProcess';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (() => void) | undefined;
@@ -110,26 +111,6 @@ async function makeFile(path: string, bytes: number): Promise<string> {
 	}
 	await pipeline(Readable.from(content()), createWriteStream(path));
 	return hash.digest('hex');
-}
-
-/** The simulator CLI in its own process; resolves with its URL. */
-async function startSimulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-	const root = join(__dirname, '..');
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulator/cli.ts'), '--quiet', '--seed', '1'], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (http:\/\/\S+)/.exec(output);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited early (code ${code})`)));
-		child.once('error', reject);
-	});
-	return { url, child };
 }
 
 /** RSS samples with their time, every 5 ms, for the whole run. */
@@ -349,7 +330,7 @@ async function main(): Promise<void> {
 	const options = parseOptions(process.argv.slice(2));
 	const bytes = Math.round(options.mib * MIB);
 	const dir = mkdtempSync(join(tmpdir(), 'nemovideo-bench-upload-'));
-	const { url, child } = await startSimulatorProcess();
+	const { url, child } = await startSimulatorProcess(1);
 	try {
 		const file = join(dir, 'bench-upload.png');
 		process.stdout.write(`Generating ${mib(bytes)} MiB of random content (PNG header) in ${dir} …\n`);
