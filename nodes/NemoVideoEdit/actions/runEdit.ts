@@ -43,19 +43,6 @@ export interface EditReport {
 }
 
 export async function runEdit(client: NemoVideoClient, input: EditInput): Promise<EditReport> {
-	try {
-		return await edit(client, input);
-	} catch (error) {
-		if (error instanceof NemoVideoError && error.kind === 'cancelled' && !/\bcanceled\b/.test(error.message)) {
-			// n8n's WorkflowExecute reports an execution as canceled (not failed) only when the
-			// node's error message says "canceled".
-			throw new NemoVideoError('The execution was canceled while the edit was running', { kind: 'cancelled', hint: error.hint });
-		}
-		throw error;
-	}
-}
-
-async function edit(client: NemoVideoClient, input: EditInput): Promise<EditReport> {
 	const startedAt = Date.now();
 	// Read first: an unknown session fails here (1002) before anything is sent, and a silent edit
 	// can be described by comparing with this.
