@@ -9,6 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { sessionIdProperty } from '../../shared/descriptions';
 import { errorItemJson, toNodeError } from '../../shared/errors';
+import { isToolRun } from '../../shared/toolRun';
 import { NemoVideoError, type NemoVideoClient } from '../../shared/transport';
 import { requiredText, sessionIdParameter } from '../../shared/validation';
 import { runEdit, type EditReport } from './runEdit';
@@ -123,7 +124,7 @@ export async function execute(
 		);
 	}
 
-	if (this.isToolExecution?.() || this.getNode().type.endsWith('Tool')) return [{ json: toolJson(report) }];
+	if (isToolRun(this)) return [{ json: toolJson(report) }];
 	return [{ json }];
 }
 

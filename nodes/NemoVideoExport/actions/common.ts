@@ -64,15 +64,6 @@ export function binaryPropertyParameter(ctx: IExecuteFunctions, itemIndex: numbe
 	);
 }
 
-/**
- * Whether this run is an AI Agent calling the node as a tool. n8n 2.41 runs tools with a context
- * whose `isToolExecution()` is true; binary data cannot pass through a tool call, so tool runs
- * return the URL and a short summary instead of a file.
- */
-export function isToolRun(ctx: IExecuteFunctions): boolean {
-	return typeof ctx.isToolExecution === 'function' && ctx.isToolExecution();
-}
-
 export function fileNameFor(raw: unknown, fallback: string): string {
 	const name = typeof raw === 'string' ? raw.trim() : '';
 	if (name === '') return fallback;

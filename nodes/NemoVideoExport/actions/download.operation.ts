@@ -1,6 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { isToolRun } from '../../shared/toolRun';
 import { getRender, NemoVideoError, type NemoVideoClient } from '../../shared/transport';
 import { requiredText } from '../../shared/validation';
 import {
@@ -10,7 +11,6 @@ import {
 	explainRenderLookup,
 	fileNameFor,
 	fileNameOption,
-	isToolRun,
 	renderIdParameter,
 	renderIdProperty,
 	requireHttpUrl,

@@ -11,6 +11,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { sessionIdProperty } from '../../shared/descriptions';
 import { summarizeDraft, type TimelineSummary } from '../../shared/timeline';
+import { isToolRun } from '../../shared/toolRun';
 import {
 	getRender,
 	getSessionState,
@@ -30,7 +31,6 @@ import {
 	fileNameFor,
 	fileNameOption,
 	isCancelled,
-	isToolRun,
 	storeRenderedVideo,
 	videoMetrics,
 	type StoredVideo,

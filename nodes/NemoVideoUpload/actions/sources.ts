@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 
 import { BINARY_ENCODING, NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
+import { isToolRun } from '../../shared/toolRun';
 import { checkFile, checkUrl, HEAD_BYTES, readHead } from '../../shared/transport/fileType';
 import type { UploadSource } from '../../shared/transport/multipart';
 
@@ -56,7 +57,7 @@ export function itemUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
 
 function selectedFields(ctx: IExecuteFunctions, itemIndex: number, available: string[]): string[] {
 	const selection = ctx.getNodeParameter('binaryFields', itemIndex, 'named') as string;
-	const asTool = /Tool$/.test(ctx.getNode().type);
+	const asTool = isToolRun(ctx);
 	if (available.length === 0) {
 		throw new NodeOperationError(ctx.getNode(), 'The item has no binary data to upload', {
 			itemIndex,

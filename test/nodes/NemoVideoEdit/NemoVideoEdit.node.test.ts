@@ -6,6 +6,7 @@ import { createSession } from '../../../nodes/shared/transport';
 import type { Simulator } from '../../../simulator';
 import { chain, CODE_TYPE, CredentialStore, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow, type RunOptions } from '../../harness';
 import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
+import { TOOL_RUN_WAYS, toolVariant, type ToolRunWay } from '../../helpers/toolRun';
 import { nemoNode, nemoVideoCredentials, PACKAGE } from '../../helpers/workflow';
 import { uploadImages } from '../../simulator/helpers';
 
@@ -305,26 +306,23 @@ describe('NemoVideo Edit: cancel', () => {
 });
 
 describe('NemoVideo Edit as an AI Agent tool', () => {
-	/** n8n runs a usableAsTool node under a `…Tool` type name; the node answers short there. */
-	class NemoVideoEditTool extends NemoVideoEdit {
-		description = { ...new NemoVideoEdit().description, name: 'nemoVideoEditTool' };
-	}
-
-	async function runAsTool(sessionId: string): Promise<INodeExecutionData[]> {
-		const tool = node('Edit Tool', `${PACKAGE}.nemoVideoEditTool`, { operation: 'sendPrompt', sessionId, prompt: PROMPT }, {
+	/** The node answers short when an agent runs it as a tool, whichever way n8n does that. */
+	async function runAsTool(sessionId: string, way: ToolRunWay = 'generated Tool type'): Promise<INodeExecutionData[]> {
+		const type = toolVariant(new NemoVideoEdit(), way);
+		const tool = node('Edit Tool', `${PACKAGE}.${type.description.name}`, { operation: 'sendPrompt', sessionId, prompt: PROMPT }, {
 			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
 		});
 		const result = await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
-			nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoEditTool()),
+			nodeTypes: nodeTypesOf(PACKAGE, type),
 			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
 			credentials: nemoVideoCredentials(simulator.url),
 		});
 		return result.output('Edit Tool');
 	}
 
-	it('returns the reply, the suggested action and the timeline summary, nothing more', async () => {
+	it.each(TOOL_RUN_WAYS)('returns the reply, the suggested action and the timeline summary, nothing more (%s)', async (way) => {
 		const sessionId = await sessionWithPhotos();
-		const [item] = await runAsTool(sessionId);
+		const [item] = await runAsTool(sessionId, way);
 		expect(Object.keys(item.json).sort()).toEqual(['readyToExport', 'reply', 'suggestedAction', 'timeline']);
 		expect(item.json).toMatchObject({
 			reply: expect.stringContaining(INTRO),

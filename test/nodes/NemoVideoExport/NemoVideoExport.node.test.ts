@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
 import { NemoVideoExport } from '../../../nodes/NemoVideoExport/NemoVideoExport.node';
 import type { Simulator } from '../../../simulator';
 import { harnessRoot, CODE_TYPE, node, nodeTypesOf } from '../../harness';
 import { quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
+import { TOOL_RUN_WAYS, toolVariant } from '../../helpers/toolRun';
 import { nemoNode, nemoVideoCredentials, PACKAGE, runChain } from '../../helpers/workflow';
 import { emptySession, readySession } from './session';
 
@@ -396,31 +397,17 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 	});
 });
 
-/**
- * n8n runs a node used by an AI Agent with a context whose isToolExecution() is true (n8n-core
- * 2.41's SupplyDataContext); everything else is the same context. This wrapper gives the node
- * exactly that difference, since the harness has no agent.
- */
-class ExportAsTool implements INodeType {
-	private readonly inner = new NemoVideoExport();
-	description = { ...this.inner.description, name: 'nemoVideoExportAsTool', displayName: 'NemoVideo Export (tool run)' };
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const asTool = Object.create(this, { isToolExecution: { value: () => true } }) as IExecuteFunctions;
-		return await new NemoVideoExport().execute.call(asTool);
-	}
-}
-
 describe('NemoVideo Export as an AI tool', () => {
-	it('returns the URL and a short summary, never a binary file', async () => {
+	it.each(TOOL_RUN_WAYS)('returns the URL and a short summary, never a binary file (%s)', async (way) => {
+		const tool = toolVariant(new NemoVideoExport(), way);
 		const sessionId = await readySession(simulator);
 		const result = await runChain(
 			[
 				node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }),
-				nemoNode('Export', 'nemoVideoExportAsTool', { operation: 'render', sessionId: '={{ $json.sessionId }}', output: 'both' }),
+				nemoNode('Export', tool.description.name, { operation: 'render', sessionId: '={{ $json.sessionId }}', output: 'both' }),
 			],
 			nemoVideoCredentials(simulator.url),
-			{ nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoExport(), new ExportAsTool()), credentialTypes: { nemoVideoApi: new NemoVideoApi() } },
+			{ nodeTypes: nodeTypesOf(PACKAGE, tool), credentialTypes: { nemoVideoApi: new NemoVideoApi() } },
 		);
 
 		const item = only(result.output('Export'));

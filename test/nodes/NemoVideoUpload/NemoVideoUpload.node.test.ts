@@ -12,6 +12,7 @@ import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
 import { NemoVideoUpload } from '../../../nodes/NemoVideoUpload/NemoVideoUpload.node';
 import { BINARY_FROM_FILE_TYPE, chain, CODE_TYPE, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow } from '../../harness';
 import { clientFor, quietSimulator, REGISTERED_TOKEN } from '../../helpers/simulator';
+import { TOOL_RUN_WAYS, toolVariant, type ToolRunWay } from '../../helpers/toolRun';
 import { nemoNode, nemoVideoCredentials, PACKAGE, runChain } from '../../helpers/workflow';
 import { jpeg, png, SAMPLE_MP4, sparsePng } from './media';
 
@@ -347,17 +348,13 @@ describe('NemoVideo Upload: service errors, resets and cancel', () => {
 });
 
 describe('NemoVideo Upload as an AI Agent tool', () => {
-	/** n8n runs a usableAsTool node under a `…Tool` type name. */
-	class NemoVideoUploadTool extends NemoVideoUpload {
-		description = { ...new NemoVideoUpload().description, name: 'nemoVideoUploadTool' };
-	}
-
-	async function runAsTool(parameters: Record<string, unknown>) {
-		const tool = node('Upload Tool', `${PACKAGE}.nemoVideoUploadTool`, { operation: 'upload', sessionId, ...parameters } as INode['parameters'], {
+	async function runAsTool(parameters: Record<string, unknown>, way: ToolRunWay = 'generated Tool type') {
+		const type = toolVariant(new NemoVideoUpload(), way);
+		const tool = node('Upload Tool', `${PACKAGE}.${type.description.name}`, { operation: 'upload', sessionId, ...parameters } as INode['parameters'], {
 			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
 		});
 		return await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
-			nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoUploadTool()),
+			nodeTypes: nodeTypesOf(PACKAGE, type),
 			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
 			credentials: nemoVideoCredentials(simulator.url),
 		});
@@ -369,8 +366,8 @@ describe('NemoVideo Upload as an AI Agent tool', () => {
 		expect(result.output('Upload Tool')[0].json).toMatchObject({ sessionId, fileCount: 1, files: [{ fileName: 'cat.jpg', cdnUrl: expect.any(String) }] });
 	});
 
-	it('left on Binary File, it tells the user that a tool needs Source set to URL', async () => {
-		const result = await runAsTool({});
+	it.each(TOOL_RUN_WAYS)('left on Binary File, it tells the user that a tool needs Source set to URL (%s)', async (way) => {
+		const result = await runAsTool({}, way);
 
 		expect(result.error?.message).toBe('The item has no binary data to upload');
 		expect(errorDescription(result)).toBe('An AI agent tool cannot pass files: set Source to URL and let the agent give file addresses.');
