@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionDat
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRender, type NemoVideoClient } from '../../shared/transport';
-import { explainRenderLookup, renderIdParameter, renderIdProperty } from './common';
+import { explainRenderLookup, FINAL_RENDER_STATUSES, renderIdParameter, renderIdProperty } from './common';
 
 const properties: INodeProperties[] = [renderIdProperty];
 
@@ -26,7 +26,7 @@ export async function execute(
 	} catch (error) {
 		throw explainRenderLookup(error, renderId);
 	}
-	const done = job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled';
+	const done = FINAL_RENDER_STATUSES.has(job.status);
 	const json: IDataObject = {
 		renderId,
 		status: job.status,

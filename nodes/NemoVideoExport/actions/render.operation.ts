@@ -29,6 +29,7 @@ import {
 	describeVideo,
 	explainRenderLookup,
 	fileNameFor,
+	FINAL_RENDER_STATUSES,
 	fileNameOption,
 	isCancelled,
 	storeRenderedVideo,
@@ -42,7 +43,6 @@ const POLL_TIMEOUT_MS = 15_000;
 /** Status polls that may fail in a row (each already retried by the transport) before giving up. */
 const TOLERATED_POLL_FAILURES = 2;
 const TRANSIENT = new Set(['network', 'server', 'timeout', 'protocol', 'rateLimit']);
-const FINAL = new Set(['completed', 'failed', 'cancelled', 'canceled']);
 const TRAIL_LIMIT = 50;
 
 const properties: INodeProperties[] = [
@@ -307,7 +307,7 @@ async function waitForRender(client: NemoVideoClient, submitted: Submitted, maxW
 			maxWaitMs,
 			startedAt: submitted.submittedAt,
 			first: submitted.job,
-			observe: (job) => ({ final: FINAL.has(job.status), progress: job.progress, status: job.status }),
+			observe: (job) => ({ final: FINAL_RENDER_STATUSES.has(job.status), progress: job.progress, status: job.status }),
 			onPoll: note,
 			tolerate: (error, failures) =>
 				error instanceof NemoVideoError && TRANSIENT.has(error.kind) && failures <= TOLERATED_POLL_FAILURES,

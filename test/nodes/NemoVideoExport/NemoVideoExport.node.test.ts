@@ -331,6 +331,22 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 		expect(only(result.output('Status')).json).toMatchObject({ status: 'failed', done: true, error: 'bad transition' });
 	});
 
+	it.each(['cancelled', 'canceled'])('Get Status counts a render the service reports as %s as done, like Render does', async (status) => {
+		simulator.injectFault({
+			method: 'GET',
+			path: RENDER_POLL.source,
+			kind: 'status',
+			status: 200,
+			body: { success: true, data: { id: 'render_x', status, progress: 40 } },
+		});
+		const result = await runChain(
+			[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: 'render_x' })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		expect(only(result.output('Status')).json).toMatchObject({ renderId: 'render_x', status, done: true });
+	});
+
 	it('an unknown render ID gets a message about where render IDs come from', async () => {
 		const result = await runChain(
 			[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: 'render_nope' })],
