@@ -179,15 +179,19 @@ export function formatBytes(bytes: number): string {
 	return `${Math.round(value * 10) / 10} ${units[unit]}`;
 }
 
+/** One attempt, so that a stopped execution settles within about a second. */
+const CANCEL_TIMEOUT_MS = 1000;
+
 /**
  * Cancels a render without being stopped by the execution's cancel signal (it may be the reason
- * for cancelling). Never throws: says in words what happened, for the error message. Spelled
- * "cancelled" like NemoVideo's status on purpose: n8n marks an execution as canceled (not
- * failed) when its error message contains "canceled", which a max-wait timeout must not do.
+ * for cancelling): one attempt within CANCEL_TIMEOUT_MS. Never throws: says in words what happened,
+ * for the error message. Spelled "cancelled" like NemoVideo's status on purpose: n8n marks an
+ * execution as canceled (not failed) when its error message contains "canceled", which a max-wait
+ * timeout must not do.
  */
 export async function cancelQuietly(client: NemoVideoClient, renderId: string): Promise<string> {
 	try {
-		await cancelRender(client.detached(), renderId);
+		await cancelRender(client.detached(CANCEL_TIMEOUT_MS), renderId);
 		return `the node cancelled render ${renderId} on NemoVideo`;
 	} catch (error) {
 		const message = client.redact((error as Error)?.message ?? String(error));

@@ -210,6 +210,34 @@ describe('NemoVideo Export: Render', () => {
 		expect(simulator.getRender(renderId)).toMatchObject({ cancelled: true });
 	});
 
+	it('a stopped render settles after about a second even when the cancel call gets no answer', async () => {
+		simulator.configure({ renderMs: 60_000 });
+		simulator.injectFault({ method: 'POST', path: RENDER_CANCEL.source, kind: 'delay', delayMs: 10_000 });
+		const sessionId = await readySession(simulator);
+		const stop = new AbortController();
+		let stoppedAt = 0;
+		const watcher = (async () => {
+			while (requestsTo(simulator, 'POST', RENDER_START).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			stoppedAt = Date.now();
+			stop.abort();
+		})();
+		const result = await runChain(
+			[node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }), render()],
+			nemoVideoCredentials(simulator.url),
+			{ signal: stop.signal },
+		);
+		const endedAt = Date.now();
+		await watcher;
+
+		expect(result.status).toBe('canceled');
+		// One cancel attempt of at most 1 s (it was 2 s): well under 1.8 s even on a busy machine.
+		expect(endedAt - stoppedAt).toBeGreaterThanOrEqual(900);
+		expect(endedAt - stoppedAt).toBeLessThan(1800);
+		expect(requestsTo(simulator, 'POST', RENDER_CANCEL)).toHaveLength(1);
+		expect(result.error?.message).toMatch(/; cancelling render render_\S+ on NemoVideo failed \(NemoVideo did not answer in time [^)]*\)\); it may still finish there$/);
+	});
+
 	it('stops a download within a second when the workflow is stopped, and drops the partial file', async () => {
 		simulator.configure({ renderOutputBytes: 4 * 1024 ** 3 });
 		const sessionId = await readySession(simulator);
