@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-import { attributionHeaders, isAnonymous, type NemoVideoConnection } from './connection';
+import { attributionHeaders, isAnonymous, isOwnOrigin, type NemoVideoConnection } from './connection';
 import { excerpt, parseJson, unwrapEnvelope } from './envelope';
 import {
 	describeFailure,
@@ -67,7 +67,10 @@ export interface CallSpec {
 	/** Longest silence allowed while waiting for headers or between body chunks. */
 	idleTimeoutMs?: number;
 	accept?: string;
-	/** False for unauthenticated calls (anonymous token, CDN downloads). */
+	/**
+	 * False for unauthenticated calls (anonymous token, CDN downloads). An absolute URL on another
+	 * origin than the base URL never gets the token, Client ID or attribution headers, whatever this says.
+	 */
 	auth?: boolean;
 }
 
@@ -154,12 +157,23 @@ export class NemoVideoClient {
 
 	private async send(spec: CallSpec, streaming: boolean): Promise<{ stream?: OpenedStream; data?: unknown }> {
 		const safeToRepeat = spec.safeToRepeat ?? spec.method === 'GET';
-		const deadline = AbortSignal.timeout(spec.timeoutMs ?? this.timeoutMs);
+		const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+		const deadlineAt = Date.now() + timeoutMs;
+		const deadline = AbortSignal.timeout(timeoutMs);
 		const signal = this.signal ? AbortSignal.any([this.signal, deadline]) : deadline;
+		/** Waits between attempts, cut short by a cancel (cancelled) or the call's deadline (timeout). */
+		const pause = async (ms: number) => {
+			try {
+				await this.sleep(ms, signal);
+			} catch (error) {
+				throw this.transportError(error, spec, deadline);
+			}
+		};
 		let attempt = 0;
 		let refreshedToken = false;
 		let waitedForRateLimit = false;
-		let token = spec.auth === false ? undefined : await this.tokens.token();
+		const ownOrigin = this.isOwnOrigin(spec);
+		let token = spec.auth === false || !ownOrigin ? undefined : await this.tokens.token();
 
 		for (;;) {
 			attempt++;
@@ -169,7 +183,7 @@ export class NemoVideoClient {
 			try {
 				response = await this.http(this.url(spec), {
 					method: spec.method,
-					headers: { ...this.headers(spec, token), ...requestBody?.headers },
+					headers: { ...this.headers(spec, token, ownOrigin), ...requestBody?.headers },
 					body: spec.json !== undefined ? JSON.stringify(spec.json) : requestBody?.body,
 					signal,
 					headersTimeoutMs: spec.idleTimeoutMs ?? spec.timeoutMs ?? this.timeoutMs,
@@ -178,7 +192,7 @@ export class NemoVideoClient {
 			} catch (error) {
 				const failure = this.transportError(error, spec, deadline);
 				if (failure.kind === 'network' && safeToRepeat && this.canReplay(spec) && attempt < this.retry.maxAttempts) {
-					await this.wait(backoffDelay(this.retry, attempt));
+					await pause(backoffDelay(this.retry, attempt));
 					continue;
 				}
 				throw failure;
@@ -196,7 +210,7 @@ export class NemoVideoClient {
 			if (success) {
 				if (parsed === undefined) {
 					if (safeToRepeat && attempt < this.retry.maxAttempts) {
-						await this.wait(backoffDelay(this.retry, attempt));
+						await pause(backoffDelay(this.retry, attempt));
 						continue;
 					}
 					throw this.protocolError(spec, text);
@@ -220,14 +234,16 @@ export class NemoVideoClient {
 			}
 			if (failure.httpStatus === 429 && !waitedForRateLimit && this.canReplay(spec)) {
 				const waitMs = failure.retryAfterMs ?? this.retry.rateLimitDefaultMs;
-				if (waitMs <= this.retry.rateLimitMaxWaitMs) {
+				// A wait that would outlast the call's deadline is not started: the 429 itself is the
+				// answer (nothing was done), not a timeout that 'may have taken effect'.
+				if (waitMs <= this.retry.rateLimitMaxWaitMs && waitMs < deadlineAt - Date.now()) {
 					waitedForRateLimit = true;
-					await this.wait(waitMs);
+					await pause(waitMs);
 					continue;
 				}
 			}
 			if (isRetryableStatus(failure.httpStatus) && safeToRepeat && this.canReplay(spec) && attempt < this.retry.maxAttempts) {
-				await this.wait(backoffDelay(this.retry, attempt));
+				await pause(backoffDelay(this.retry, attempt));
 				continue;
 			}
 			throw this.withContext(describeFailure(failure), spec);
@@ -242,15 +258,20 @@ export class NemoVideoClient {
 		return url.toString();
 	}
 
-	private headers(spec: CallSpec, token: string | undefined): Record<string, string> {
-		const headers: Record<string, string> = {
-			accept: spec.accept ?? 'application/json',
-			...attributionHeaders(this.connection),
-		};
-		if (this.connection.clientId) headers['x-client-id'] = this.connection.clientId;
-		if (token) headers.authorization = `Bearer ${token}`;
+	/** Token, Client ID and attribution headers go only to the base URL's origin. */
+	private headers(spec: CallSpec, token: string | undefined, ownOrigin: boolean): Record<string, string> {
+		const headers: Record<string, string> = { accept: spec.accept ?? 'application/json' };
+		if (ownOrigin) {
+			Object.assign(headers, attributionHeaders(this.connection));
+			if (this.connection.clientId) headers['x-client-id'] = this.connection.clientId;
+			if (token) headers.authorization = `Bearer ${token}`;
+		}
 		if (spec.json !== undefined) headers['content-type'] = 'application/json';
 		return headers;
+	}
+
+	private isOwnOrigin(spec: CallSpec): boolean {
+		return !/^https?:\/\//.test(spec.path) || isOwnOrigin(this.connection, spec.path);
 	}
 
 	private canReplay(spec: CallSpec): boolean {
@@ -264,6 +285,7 @@ export class NemoVideoClient {
 			serverMessage: message === undefined ? undefined : this.redact(message),
 			retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after')),
 			anonymous: isAnonymous(this.connection),
+			userId: this.connection.userId || undefined,
 		};
 	}
 

@@ -9,6 +9,8 @@ export interface NemoVideoConnection {
 	apiToken: string;
 	/** The anonymous token n8n obtained and stored through the credential's preAuthentication. */
 	sessionToken: string;
+	/** The anonymous token's user id (`data.user_id`), stored with it; '' when unknown. */
+	userId: string;
 }
 
 export const DEFAULT_BASE_URL = 'https://mega-api-prod.nemovideo.ai';
@@ -28,11 +30,26 @@ export function connectionFromCredentials(data: Record<string, unknown>): NemoVi
 		skillPlatform: text('skillPlatform', 'n8n'),
 		apiToken: text('apiToken'),
 		sessionToken: text('sessionToken'),
+		userId: text('userId'),
 	};
 }
 
 export function isAnonymous(connection: NemoVideoConnection): boolean {
 	return connection.apiToken === '';
+}
+
+/**
+ * Whether an absolute URL is on the base URL's own origin (scheme, host and port), the only place
+ * the token, Client ID and attribution headers may go. A text prefix is not enough:
+ * `https://api.example.evil.test/` and `https://api.example@evil.test/` both start with
+ * `https://api.example`.
+ */
+export function isOwnOrigin(connection: NemoVideoConnection, url: string): boolean {
+	try {
+		return new URL(url).origin === new URL(connection.baseUrl).origin;
+	} catch {
+		return false;
+	}
 }
 
 /** The three attribution headers every call carries; without them export fails with HTTP 402. */

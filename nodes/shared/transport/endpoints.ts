@@ -1,5 +1,7 @@
 import type { NemoVideoClient, OpenedStream, RequestBody } from './client';
+import { isOwnOrigin } from './connection';
 import { isRecord } from './envelope';
+import { NemoVideoError } from './errors';
 
 /** Paths take `me` for the token's own user; the service also accepts the user id. */
 const ME = 'me';
@@ -63,7 +65,14 @@ export async function createSession(
 		json: { task_name: input.taskName, language: input.language },
 	});
 	const sessionId = optionalString(data?.session_id);
-	if (!sessionId) throw new TypeError('NemoVideo created a session but returned no session_id');
+	if (!sessionId) {
+		throw new NemoVideoError('NemoVideo created a session but returned no session_id', {
+			kind: 'protocol',
+			method: 'POST',
+			path: `/api/tasks/${ME}/with-session/${AGENT}`,
+			hint: 'The answer did not have the expected shape: check that the Base URL points at the NemoVideo API (not a proxy or another service), then try again. The session may exist without an ID to use.',
+		});
+	}
 	return { sessionId, taskId: optionalString(data?.task_id), userId: optionalString(data?.user_id) };
 }
 
@@ -178,22 +187,42 @@ export async function cancelRender(client: NemoVideoClient, renderId: string): P
 	});
 }
 
-/** Opens a result file: the result URL (no auth, CDN) or the authenticated download endpoint. */
+/**
+ * Opens a result file: the result URL or the authenticated download endpoint. A result URL gets the
+ * token only when it is on the base URL's own origin (a CDN or any other host never sees it).
+ */
 export async function openDownload(
 	client: NemoVideoClient,
 	source: { url: string } | { renderId: string },
 	options: { timeoutMs: number; idleTimeoutMs: number },
 ): Promise<OpenedStream> {
 	const byUrl = 'url' in source;
+	const path = byUrl ? source.url : `/api/render/proxy/${encodeURIComponent(source.renderId)}/download`;
 	const opened = await client.open({
 		method: 'GET',
-		path: byUrl ? source.url : `/api/render/proxy/${encodeURIComponent(source.renderId)}/download`,
+		path,
 		accept: 'video/mp4,application/octet-stream,*/*',
-		auth: !byUrl || source.url.startsWith(client.connection.baseUrl),
+		auth: !byUrl || isOwnOrigin(client.connection, source.url),
 		...options,
 	});
-	if (!opened.stream) throw new TypeError('NemoVideo answered the download with JSON instead of a file');
+	if (!opened.stream) {
+		throw new NemoVideoError('NemoVideo answered the download with JSON instead of a file', {
+			kind: 'protocol',
+			method: 'GET',
+			path: byUrl ? safePath(source.url) : path,
+			hint: 'The result file was not served: the render may not be finished or its file may have expired. Check the render with Get Status, then download again.',
+		});
+	}
 	return opened.stream;
+}
+
+/** A URL's path only, for messages (result URLs may carry signatures in their query). */
+function safePath(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return '(result URL)';
+	}
 }
 
 function uploadPath(sessionId: string): string {

@@ -5,7 +5,7 @@ import {
 	getSessionState,
 	NemoVideoError,
 } from '../../../../nodes/shared/transport';
-import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../../helpers/simulator';
+import { clientFor, FAST_RETRY, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../../helpers/simulator';
 
 let simulator: Simulator;
 
@@ -204,11 +204,37 @@ describe('cancel and deadlines', () => {
 		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 429, retryAfter: 60 });
 		const controller = new AbortController();
 		const started = Date.now();
-		const pending = getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN, { signal: controller.signal }));
+		const pending = getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN, { signal: controller.signal, timeoutMs: 120_000 }));
 		setTimeout(() => controller.abort(), 200);
 		const error = await failure(pending);
 		expect(error.kind).toBe('cancelled');
 		expect(Date.now() - started).toBeLessThan(1000);
+	});
+
+	it('a Retry-After beyond the call’s deadline is not waited for: the rate-limit error comes at once', async () => {
+		// The default Retry-After limit (120 s) allows 20 s, but this call has only 10 s.
+		simulator.injectFault({ method: 'POST', path: CREATE_SESSION.source, kind: 'status', status: 429, retryAfter: 20 });
+		const started = Date.now();
+		const error = await failure(
+			createSession(clientFor(simulator, REGISTERED_TOKEN, { timeoutMs: 10_000 }), { taskName: 'x', language: 'en' }),
+		);
+		expect(error.kind).toBe('rateLimit');
+		expect(error.hint).toMatch(/about 20 s/);
+		expect(error.hint).not.toMatch(/may (still )?have taken effect/);
+		expect(requestsTo(simulator, 'POST', CREATE_SESSION)).toHaveLength(1);
+		expect(Date.now() - started).toBeLessThan(5000);
+	});
+
+	it('a retry wait that the deadline cuts short is reported as a timeout, not a cancel', async () => {
+		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 503, times: 10 });
+		const client = clientFor(simulator, REGISTERED_TOKEN, {
+			timeoutMs: 300,
+			retry: { ...FAST_RETRY, baseDelayMs: 5000, maxDelayMs: 5000 },
+		});
+		const started = Date.now();
+		const error = await failure(getCreditsBalance(client));
+		expect(error.kind).toBe('timeout');
+		expect(Date.now() - started).toBeLessThan(2500);
 	});
 
 	it('a call that outlives its deadline fails with a timeout', async () => {
