@@ -182,23 +182,32 @@ export function formatBytes(bytes: number): string {
 /** One attempt, so that a stopped execution settles within about a second. */
 const CANCEL_TIMEOUT_MS = 1000;
 
+export interface CancelOutcome {
+	/** cancelled: it was running and is now cancelled; notFound: NemoVideo has no such render. */
+	result: 'cancelled' | 'ended' | 'notFound' | 'failed';
+	/** What happened, in words for an error message. */
+	text: string;
+}
+
 /**
  * Cancels a render without being stopped by the execution's cancel signal (it may be the reason
- * for cancelling): one attempt within CANCEL_TIMEOUT_MS. Never throws: says in words what happened,
- * for the error message. Spelled "cancelled" like NemoVideo's status on purpose: n8n marks an
- * execution as canceled (not failed) when its error message contains "canceled", which a max-wait
- * timeout must not do.
+ * for cancelling): one attempt within CANCEL_TIMEOUT_MS. Never throws: says what happened. Spelled
+ * "cancelled" like NemoVideo's status on purpose: n8n marks an execution as canceled (not failed)
+ * when its error message contains "canceled", which a max-wait timeout must not do.
  */
-export async function cancelQuietly(client: NemoVideoClient, renderId: string): Promise<string> {
+export async function cancelQuietly(client: NemoVideoClient, renderId: string): Promise<CancelOutcome> {
 	try {
 		await cancelRender(client.detached(CANCEL_TIMEOUT_MS), renderId);
-		return `the node cancelled render ${renderId} on NemoVideo`;
+		return { result: 'cancelled', text: `the node cancelled render ${renderId} on NemoVideo` };
 	} catch (error) {
 		const message = client.redact((error as Error)?.message ?? String(error));
 		if (/already (completed|failed|cancelled)/i.test(message)) {
-			return `render ${renderId} had already ended on NemoVideo (${message})`;
+			return { result: 'ended', text: `render ${renderId} had already ended on NemoVideo (${message})` };
 		}
-		return `cancelling render ${renderId} on NemoVideo failed (${message}); it may still finish there`;
+		if (error instanceof NemoVideoError && (error.httpStatus === 404 || /render not found/i.test(error.message))) {
+			return { result: 'notFound', text: `NemoVideo had no render ${renderId} to cancel` };
+		}
+		return { result: 'failed', text: `cancelling render ${renderId} on NemoVideo failed (${message}); it may still finish there` };
 	}
 }
 

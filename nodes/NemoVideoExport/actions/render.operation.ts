@@ -34,6 +34,7 @@ import {
 	isCancelled,
 	storeRenderedVideo,
 	videoMetrics,
+	type CancelOutcome,
 	type StoredVideo,
 } from './common';
 
@@ -255,7 +256,10 @@ function isDuplicateId(error: unknown): boolean {
 	return error instanceof NemoVideoError && error.kind === 'request' && /duplicate|already exists|\bexists\b/i.test(error.message);
 }
 
-/** Starts the render; a "render id already exists" answer gets a new ID and one more try. */
+/**
+ * Starts the render; a "render id already exists" answer gets a new ID and one more try. A start
+ * that got no answer may still have started the render, so it is cancelled (see unansweredStart).
+ */
 async function submit(
 	client: NemoVideoClient,
 	input: { sessionId: string; draft: unknown; format: string; quality: string },
@@ -271,10 +275,40 @@ async function submit(
 			if (isCancelled(client, error)) {
 				// The submit may have reached NemoVideo before the stop: do not leave a render behind.
 				await cancelQuietly(client, renderId);
+				throw error;
+			}
+			if (error instanceof NemoVideoError && (error.kind === 'network' || error.kind === 'timeout')) {
+				throw await unansweredStart(client, error, renderId);
 			}
 			throw error;
 		}
 	}
+}
+
+/**
+ * A start that broke off or timed out may or may not have reached NemoVideo, and the render's ID
+ * is not in any answer or session state the user could look at. The node makes one best-effort
+ * cancel so that no render runs on unwatched, and names the render ID and the outcome.
+ */
+async function unansweredStart(client: NemoVideoClient, error: NemoVideoError, renderId: string): Promise<NemoVideoError> {
+	const outcome = await cancelQuietly(client, renderId);
+	const again = 'Run the Render again (export costs no credits).';
+	const hints: Record<CancelOutcome['result'], string> = {
+		notFound: `Render ${renderId} had not started when the node checked, so most likely nothing is running. ${again} If in doubt, NemoVideo Export → Get Status with render ID ${renderId} shows whether it appeared later.`,
+		cancelled: `The start had reached NemoVideo; the node cancelled render ${renderId} rather than leave it running unwatched. ${again}`,
+		ended: /already completed/i.test(outcome.text)
+			? `Render ${renderId} finished anyway: NemoVideo Export → Download with render ID ${renderId} gets the video. Or run the Render again.`
+			: again,
+		failed: `Render ${renderId} may still be running on NemoVideo: check it with NemoVideo Export → Get Status (render ID ${renderId}) and stop it with Cancel if it is not wanted, or run the Render again (export costs no credits). If this keeps happening, check the network between n8n and NemoVideo.`,
+	};
+	return new NemoVideoError(`Starting render ${renderId} got no answer: ${error.message}; ${outcome.text}`, {
+		kind: error.kind,
+		hint: hints[outcome.result],
+		httpStatus: error.httpStatus,
+		code: error.code,
+		method: error.method,
+		path: error.path,
+	});
 }
 
 interface Finished {
@@ -315,7 +349,7 @@ async function waitForRender(client: NemoVideoClient, submitted: Submitted, maxW
 	} catch (error) {
 		if (isCancelled(client, error)) {
 			const outcome = await cancelQuietly(client, renderId);
-			throw new NemoVideoError(`The execution was canceled while render ${renderId} was running; ${outcome}`, {
+			throw new NemoVideoError(`The execution was canceled while render ${renderId} was running; ${outcome.text}`, {
 				kind: 'cancelled',
 				hint: 'The workflow was stopped or timed out. Nothing more will be downloaded.',
 			});
@@ -328,7 +362,7 @@ async function waitForRender(client: NemoVideoClient, submitted: Submitted, maxW
 		const last = result.last;
 		const where = last ? ` (last status: ${last.status}${last.progress !== undefined ? `, ${last.progress}%` : ''})` : '';
 		throw new NemoVideoError(
-			`The render did not finish within ${Math.round(maxWaitMs / 1000)} s${where}; ${outcome}`,
+			`The render did not finish within ${Math.round(maxWaitMs / 1000)} s${where}; ${outcome.text}`,
 			{
 				kind: 'timeout',
 				hint: 'Raise Options → Max Wait (Seconds), or turn off Wait for Completion and check later with Get Status (e.g. after a Wait node). Rendering costs no credits, so running it again is free.',

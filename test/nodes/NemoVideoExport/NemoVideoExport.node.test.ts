@@ -156,6 +156,47 @@ describe('NemoVideo Export: Render', () => {
 		expect(requestsTo(simulator, 'POST', RENDER_START)).toHaveLength(2);
 	});
 
+	it('a start whose connection breaks names the render ID, and the node checks with a cancel that the render did not start', async () => {
+		const sessionId = await readySession(simulator);
+		// The simulator reads the whole request body, then drops the connection without answering.
+		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'reset', afterBytes: 10 * 1024 * 1024 });
+		const result = await runWithSession(sessionId, render({}, { onError: 'continueRegularOutput' }));
+
+		const item = only(result.output('Export'));
+		const [start] = requestsTo(simulator, 'POST', RENDER_START);
+		const cancels = requestsTo(simulator, 'POST', RENDER_CANCEL);
+		expect(start.aborted).toBe(true);
+		expect(cancels).toHaveLength(1);
+		expect(cancels[0].status).toBe(404);
+		expect(cancels[0].startedAt).toBeGreaterThanOrEqual(start.startedAt);
+		const renderId = cancels[0].path.split('/')[5];
+		expect(item.json).toMatchObject({
+			error: expect.stringMatching(
+				new RegExp(`^Starting render ${renderId} got no answer: Could not reach NemoVideo \\(POST /api/render/proxy/lambda\\): .+; NemoVideo had no render ${renderId} to cancel$`),
+			),
+			errorKind: 'network',
+			description: expect.stringContaining(`Get Status with render ID ${renderId}`),
+		});
+		expect(item.json.description).toMatch(/^Render render_\S+ had not started when the node checked/);
+		expect(requestsTo(simulator, 'GET', RENDER_POLL)).toHaveLength(0);
+	});
+
+	it('when that cancel gets no answer either, it says the render may still be running and how to check it', async () => {
+		const sessionId = await readySession(simulator);
+		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'reset' });
+		simulator.injectFault({ method: 'POST', path: RENDER_CANCEL.source, kind: 'delay', delayMs: 10_000 });
+		const result = await runWithSession(sessionId, render());
+
+		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
+		const renderId = cancel.path.split('/')[5];
+		expect(result.error?.message).toMatch(
+			new RegExp(`^Starting render ${renderId} got no answer: .+; cancelling render ${renderId} on NemoVideo failed \\(NemoVideo did not answer in time .+\\); it may still finish there$`),
+		);
+		expect(errorDescription(result)).toBe(
+			`Render ${renderId} may still be running on NemoVideo: check it with NemoVideo Export → Get Status (render ID ${renderId}) and stop it with Cancel if it is not wanted, or run the Render again (export costs no credits). If this keeps happening, check the network between n8n and NemoVideo.`,
+		);
+	});
+
 	it('explains that HTTP 402 is the plan tier or the attribution headers, not credits', async () => {
 		const sessionId = await readySession(simulator);
 		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 402, body: { success: false, error: 'export blocked' } });
