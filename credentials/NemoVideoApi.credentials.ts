@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IDataObject,
 	IHttpRequestHelper,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -48,7 +51,7 @@ export class NemoVideoApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. 3f2c8a4e-6d1b-4c7e-9a55-0b8f2e1d7c90',
 			description:
-				'A UUID that identifies this n8n installation to NemoVideo (sent as X-Client-Id). Keep it stable: the service issues one anonymous token per client per 7 days. Required when API Token is empty.',
+				'A UUID that identifies this n8n installation to NemoVideo (sent as X-Client-Id). Leave empty to have one generated and saved in this credential when the first anonymous token is obtained. Keep it stable: the service issues one anonymous token per client per 7 days.',
 		},
 		{
 			displayName: 'Skill Source',
@@ -94,36 +97,45 @@ export class NemoVideoApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// The anonymous token's user id, saved with it: the registration link (?bind=) names it.
+			displayName: 'User ID',
+			name: 'userId',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	// n8n calls this when the Session Token is empty, was rejected with HTTP 401, or the credential
-	// is being tested, and stores the result, so one anonymous token serves every execution until
-	// the service rejects it. The service issues one per client per 7 days: a stored token that
-	// still works is kept rather than replaced.
+	// is being tested, and stores every key returned, so one anonymous token serves every execution
+	// until the service rejects it. The service issues one per client per 7 days: a stored token
+	// that still works is kept rather than replaced. An empty Client ID gets a generated UUID, saved
+	// with the token so it stays the same across executions.
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const connection = connectionFromCredentials(credentials);
-		if (connection.apiToken) return { sessionToken: connection.apiToken };
+		// A registered account sends its API Token as is: nothing to obtain, nothing to store (copying
+		// it into the Session Token would keep it in use after the API Token field is cleared).
+		if (connection.apiToken) return {};
 		if (connection.sessionToken && (await isTokenAccepted(this, connection))) {
 			return { sessionToken: connection.sessionToken };
 		}
-		if (!connection.clientId) {
-			throw new Error(
-				'NemoVideo credential: set a Client ID (any UUID, kept stable) to use an anonymous token, or enter an API Token',
-			);
-		}
+		const clientId = connection.clientId || randomUUID();
 		const response = (await this.helpers.httpRequest({
 			method: 'POST',
 			url: `${connection.baseUrl}/api/auth/anonymous-token`,
-			headers: { 'x-client-id': connection.clientId, ...attributionHeaders(connection) },
+			headers: { 'x-client-id': clientId, ...attributionHeaders(connection) },
 			json: true,
-		})) as { code?: number; message?: string; data?: { token?: string } };
+		})) as { code?: number; message?: string; data?: { token?: string; user_id?: unknown } };
 		const token = response?.data?.token;
 		if (response?.code !== 0 || typeof token !== 'string' || token === '') {
 			throw new Error(
 				`NemoVideo did not issue an anonymous token (code ${String(response?.code)}: ${response?.message ?? 'no message'})`,
 			);
 		}
-		return { sessionToken: token };
+		const userId = response.data?.user_id;
+		const stored: IDataObject = { sessionToken: token, userId: typeof userId === 'string' || typeof userId === 'number' ? String(userId) : '' };
+		if (!connection.clientId) stored.clientId = clientId;
+		return stored;
 	}
 
 	authenticate: IAuthenticateGeneric = {

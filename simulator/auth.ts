@@ -64,13 +64,16 @@ export function lookupToken(sim: SimState, token: string): TokenRecord | undefin
 	return rec;
 }
 
-/** Validates `Authorization: Bearer <token>`; answers HTTP 401 / 1001 and returns undefined when invalid. */
+/**
+ * Validates `Authorization: Bearer <token>`; answers code 1001 (with HTTP 401, or HTTP 200 when the
+ * `tokenRejection` option is 'code200') and returns undefined when invalid.
+ */
 export function requireAuth(ctx: Ctx): TokenRecord | undefined {
 	const auth = header(ctx, 'authorization');
 	const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
 	const rec = m ? lookupToken(ctx.sim, m[1]) : undefined;
 	if (!rec || !isValid(rec)) {
-		bizError(ctx, TOKEN_INVALID.code, TOKEN_INVALID.message, 401);
+		bizError(ctx, TOKEN_INVALID.code, TOKEN_INVALID.message, ctx.sim.opts.tokenRejection === 'code200' ? 200 : 401);
 		return undefined;
 	}
 	ctx.token = rec;

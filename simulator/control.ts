@@ -56,6 +56,9 @@ export async function handleControl(ctx: Ctx): Promise<void> {
 	if (method === 'POST' && path === '/__sim/config') {
 		const body = await readJson(ctx);
 		if (!body) return;
+		if ('tokenRejection' in body && body.tokenRejection !== 'http401' && body.tokenRejection !== 'code200') {
+			return sendJson(ctx, 400, { ok: false, error: "tokenRejection must be 'http401' or 'code200'" });
+		}
 		sim.configure(body as Partial<SimulatorOptions>);
 		return sendJson(ctx, 200, { ok: true, config: publicConfig(sim) });
 	}

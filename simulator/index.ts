@@ -22,6 +22,7 @@ export type {
 	SessionState,
 	SimulatorOptions,
 	TokenRecord,
+	TokenRejection,
 	Track,
 } from './types';
 

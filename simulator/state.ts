@@ -30,6 +30,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'seed'> = {
 	quiet: false,
 	editDialect: 'random',
 	anonymousTokensPerIpPerHour: 5,
+	tokenRejection: 'http401',
 };
 
 export interface QueuedFault extends Fault {

@@ -3,6 +3,8 @@
 export type RenderUrlStyle = 'outputUrl' | 'output.url' | 'alternate';
 export type UserIdInSession = 'present' | 'absent' | 'alternate';
 export type EditDialect = 'random' | 'simple' | 'adk';
+/** How a rejected token is answered: HTTP 401 + code 1001, or code 1001 inside an HTTP 200 envelope. */
+export type TokenRejection = 'http401' | 'code200';
 
 export interface SimulatorOptions {
 	port?: number;
@@ -32,6 +34,8 @@ export interface SimulatorOptions {
 	editDialect?: EditDialect;
 	/** Anonymous tokens per IP per hour; default 5. The IP is the first `X-Forwarded-For` entry when present. */
 	anonymousTokensPerIpPerHour?: number;
+	/** How an invalid or expired token is answered; default 'http401'. */
+	tokenRejection?: TokenRejection;
 }
 
 export interface RequestLogEntry {

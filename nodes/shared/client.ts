@@ -1,12 +1,14 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import {
 	connectionFromCredentials,
+	isTokenRejection,
 	NemoVideoClient,
 	NemoVideoError,
 	type NemoVideoConnection,
 	type TokenSource,
 } from './transport';
+import { isRecord } from './transport/envelope';
 
 export const CREDENTIAL_NAME = 'nemoVideoApi';
 
@@ -28,11 +30,18 @@ export async function nemoVideoClient(ctx: IExecuteFunctions): Promise<NemoVideo
  * credential's hidden, expirable Session Token field: when it is empty or rejected, one cheap call
  * through n8n's authenticated helper makes n8n run the credential's preAuthentication and store
  * the new token, so every later execution reuses it (the service issues one per client per week).
+ *
+ * n8n runs preAuthentication again only on HTTP 401. A token rejected inside an HTTP 200 envelope
+ * (code 1001/1010/1011) is seen in the probe's answer, and the probe is sent once more with the
+ * Session Token emptied, which makes n8n get and store a new one. A probe that succeeds keeps the
+ * stored token: it still works, and replacing it would spend the client's one token a week.
+ *
+ * The connection is updated in place, so the client sees the stored Client ID, token and user id.
  */
 class CredentialTokens implements TokenSource {
 	constructor(
 		private readonly ctx: IExecuteFunctions,
-		private connection: NemoVideoConnection,
+		private readonly connection: NemoVideoConnection,
 	) {}
 
 	async token(): Promise<string> {
@@ -55,22 +64,40 @@ class CredentialTokens implements TokenSource {
 	}
 
 	private async storeTokenThroughN8n(): Promise<string | undefined> {
+		const probe: IHttpRequestOptions = {
+			method: 'GET',
+			url: `${this.connection.baseUrl}/api/credits/balance/simple`,
+			json: true,
+		};
+		if (this.connection.clientId) probe.headers = { 'X-Client-Id': this.connection.clientId };
 		try {
-			await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, {
-				method: 'GET',
-				url: `${this.connection.baseUrl}/api/credits/balance/simple`,
-				headers: { 'X-Client-Id': this.connection.clientId },
-				json: true,
-			});
+			const answer: unknown = await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, probe);
+			if (rejectsToken(answer)) {
+				const credentials = await this.ctx.getCredentials(CREDENTIAL_NAME);
+				const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
+				await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, probe, {
+					credentialsDecrypted: {
+						id: reference?.id ?? '',
+						name: reference?.name ?? '',
+						type: CREDENTIAL_NAME,
+						data: { ...credentials, sessionToken: '' } as ICredentialDataDecryptedObject,
+					},
+				});
+			}
 		} catch (error) {
 			throw new NemoVideoError(`Could not get an anonymous NemoVideo token: ${messageOf(error)}`, {
 				kind: 'auth',
 				hint: 'Check the credential’s Base URL and Client ID. Anonymous tokens are limited to one per client per 7 days and five per IP per hour; with a registered account, enter its API Token instead.',
 			});
 		}
-		this.connection = connectionFromCredentials(await this.ctx.getCredentials(CREDENTIAL_NAME));
+		Object.assign(this.connection, connectionFromCredentials(await this.ctx.getCredentials(CREDENTIAL_NAME)));
 		return this.connection.sessionToken || undefined;
 	}
+}
+
+/** Whether an answer's envelope says the token was rejected (code 1001/1010/1011 on HTTP 200). */
+function rejectsToken(answer: unknown): boolean {
+	return isRecord(answer) && typeof answer.code === 'number' && isTokenRejection(200, answer.code);
 }
 
 function messageOf(error: unknown): string {

@@ -67,6 +67,22 @@ describe('simulator: tokens, auth, sessions, credits', () => {
 		expect(run.status).toBe(401);
 	});
 
+	test("tokenRejection 'code200' (set over /__sim/config) answers a bad token with code 1001 inside HTTP 200", async () => {
+		const t = sim.issueToken('anonymous', { clientId: 'c-200' });
+		sim.expireToken(t);
+		try {
+			expect((await call(sim, 'POST', '/__sim/config', { body: { tokenRejection: 'sometimes' } })).status).toBe(400);
+			const set = await call(sim, 'POST', '/__sim/config', { body: { tokenRejection: 'code200' } });
+			expect(set.json.config.tokenRejection).toBe('code200');
+			const expired = await call(sim, 'GET', '/api/credits/balance/simple', { token: t });
+			expect(expired.status).toBe(200);
+			expect(expired.json).toMatchObject({ code: 1001, data: null });
+		} finally {
+			sim.configure({ tokenRejection: 'http401' });
+		}
+		expect((await call(sim, 'GET', '/api/credits/balance/simple', { token: t })).status).toBe(401);
+	});
+
 	test('the default registered token works and has 10000 credits', async () => {
 		const r = await call(sim, 'GET', '/api/credits/balance/simple', { token: 'nmv_sk_simulator' });
 		expect(r.json.data).toMatchObject({ available: 10000, frozen: 0, total: 10000 });
