@@ -11,6 +11,7 @@ import {
 	type NemoVideoClient,
 	type OpenedStream,
 } from '../../shared/transport';
+import { badPercentEscape } from '../../shared/transport/fileType';
 import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
 
 /** Download limits: a stalled transfer fails after a minute of silence; a slow one may take an hour. */
@@ -238,6 +239,13 @@ export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex:
 		throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
 			itemIndex,
 			description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
+		});
+	}
+	const bad = badPercentEscape(url.pathname);
+	if (bad !== undefined) {
+		throw new NodeOperationError(ctx.getNode(), `Video URL has a malformed percent-escape ("${bad}"): "${value}"`, {
+			itemIndex,
+			description: 'Correct the Video URL: write a literal % as %25, or wire in the url field of a NemoVideo Export "Render" or "Get Status" step unchanged.',
 		});
 	}
 	return url.toString();

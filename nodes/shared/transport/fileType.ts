@@ -209,6 +209,14 @@ export function checkUrl(raw: string): UrlCheck {
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		return { ok: false, message: `The URL "${raw}" uses ${url.protocol.replace(/:$/, '')}, not http or https`, fix: 'NemoVideo downloads files over http(s) only. Give a public http(s) address of the file.' };
 	}
+	const bad = badPercentEscape(url.pathname);
+	if (bad !== undefined) {
+		return {
+			ok: false,
+			message: `The URL "${raw}" has a malformed percent-escape ("${bad}")`,
+			fix: 'Correct it in URLs: write a literal % as %25 (e.g. 50%25-off.jpg), or copy the address again from the browser’s address bar.',
+		};
+	}
 	const extension = extensionOf(decodeURIComponent(url.pathname.split('/').pop() ?? ''));
 	if (REFUSED_URL_EXTENSIONS.has(extension)) {
 		return {
@@ -218,6 +226,24 @@ export function checkUrl(raw: string): UrlCheck {
 		};
 	}
 	return { ok: true, url: url.toString() };
+}
+
+/**
+ * The first part of a URL path that cannot be percent-decoded, or undefined when it all can: a `%`
+ * not followed by two hex digits ("%zz"), or escapes that do not form UTF-8 ("%ff"). `new URL`
+ * accepts such paths; decodeURIComponent throws "URI malformed" and the service refuses them.
+ */
+export function badPercentEscape(path: string): string | undefined {
+	const stray = /%(?![0-9A-Fa-f]{2})[0-9A-Za-z]{0,2}/.exec(path);
+	if (stray) return stray[0];
+	for (const [run] of path.matchAll(/(?:%[0-9A-Fa-f]{2})+/g)) {
+		try {
+			decodeURIComponent(run);
+		} catch {
+			return run;
+		}
+	}
+	return undefined;
 }
 
 /** Reads up to `bytes` leading bytes of a stream, then closes it. */

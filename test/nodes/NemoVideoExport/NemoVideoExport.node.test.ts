@@ -449,6 +449,18 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 		expect(simulator.log).toHaveLength(0);
 	});
 
+	it('Download by URL refuses a malformed percent-escape before sending, naming the field and the URL', async () => {
+		const url = `${simulator.url}/cdn/renders/50%-off.mp4`;
+		const result = await runChain(
+			[nemoNode('Download', 'nemoVideoExport', { operation: 'download', downloadBy: 'url', url })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		expect(result.error?.message).toBe(`Video URL has a malformed percent-escape ("%"): "${url}"`);
+		expect(errorDescription(result)).toMatch(/^Correct the Video URL: write a literal % as %25/);
+		expect(simulator.log).toHaveLength(0);
+	});
+
 	it('Download by render ID of a render still running says it is not finished', async () => {
 		simulator.configure({ renderMs: 60_000 });
 		const sessionId = await readySession(simulator);

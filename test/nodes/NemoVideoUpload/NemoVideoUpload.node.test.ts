@@ -271,6 +271,19 @@ describe('NemoVideo Upload: URLs', () => {
 		expect(result.error?.message).toBe('The URL "https://example.com/brochure.pdf" points to a .pdf file, which NemoVideo does not accept');
 		expect(uploads()).toHaveLength(0);
 	});
+
+	it('refuses a URL with a malformed percent-escape, naming it and saying how to write a literal %', async () => {
+		const result = await runChain(
+			[upload({ source: 'url', urls: 'https://example.com/ok.jpg\nhttps://example.com/a%zz.png' })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		expect(result.error?.message).toBe('The URL "https://example.com/a%zz.png" has a malformed percent-escape ("%zz")');
+		expect(errorDescription(result)).toBe(
+			'Correct it in URLs: write a literal % as %25 (e.g. 50%25-off.jpg), or copy the address again from the browser’s address bar. Nothing was uploaded for this item.',
+		);
+		expect(uploads()).toHaveLength(0);
+	});
 });
 
 describe('NemoVideo Upload: service errors, resets and cancel', () => {
