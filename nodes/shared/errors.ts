@@ -25,20 +25,28 @@ export function toNodeError(
 		return error;
 	}
 	if (error instanceof NemoVideoError) {
-		const response: JsonObject = { message: error.message, kind: error.kind };
-		if (error.code !== undefined) response.code = error.code;
+		const message = redact(error.message);
+		const hint = redact(error.hint);
+		// Not `code`: NodeApiError would read an envelope code (2001…) as the HTTP code.
+		const response: JsonObject = { message, kind: error.kind };
+		if (error.code !== undefined) response.nemoVideoCode = error.code;
 		if (error.httpStatus !== undefined) response.httpStatus = error.httpStatus;
 		if (error.path !== undefined) response.path = error.path;
-		if (error.kind === 'cancelled') {
-			return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
-		}
-		return new NodeApiError(node, response, {
-			message: error.message,
-			description: error.hint,
-			// An envelope error arrives on HTTP 200; only a failing status is worth showing.
-			httpCode: error.httpStatus !== undefined && error.httpStatus >= 400 ? String(error.httpStatus) : undefined,
-			itemIndex,
-		});
+		const nodeError =
+			error.kind === 'cancelled'
+				? new NodeOperationError(node, message, { itemIndex, description: hint })
+				: new NodeApiError(node, response, {
+						message,
+						description: hint,
+						// An envelope error arrives on HTTP 200; only a failing status is worth showing.
+						httpCode: error.httpStatus !== undefined && error.httpStatus >= 400 ? String(error.httpStatus) : undefined,
+						itemIndex,
+					});
+		// n8n swaps a message mentioning ECONNREFUSED, ECONNRESET, ETIMEDOUT… for its own generic
+		// text; ours already says what happened and what to do.
+		nodeError.message = message;
+		nodeError.description = hint;
+		return nodeError;
 	}
 	const message = redact(error instanceof Error ? error.message : String(error));
 	return new NodeOperationError(node, message, { itemIndex });

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { nemoVideoClient } from './client';
 import { errorItemJson, toNodeError } from './errors';
-import type { NemoVideoClient } from './transport';
+import { NemoVideoError, type NemoVideoClient } from './transport';
 
 /** One operation of a node: handles input item `itemIndex` and returns its output items. */
 export type Operation = (
@@ -52,7 +52,7 @@ export async function route(
 			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
-			if (!this.continueOnFail()) throw nodeError;
+			if (!this.continueOnFail() || isCancellation(this, error)) throw nodeError;
 			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 		}
 	}
@@ -73,7 +73,7 @@ async function routeBatches(
 	const results: INodeExecutionData[][] = [];
 	const fail = (error: unknown, itemIndex: number, throwIt: boolean) => {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
-		if (throwIt && !this.continueOnFail()) throw nodeError;
+		if (throwIt && (!this.continueOnFail() || isCancellation(this, error))) throw nodeError;
 		results[itemIndex] = [{ json: errorItemJson(nodeError) }];
 	};
 
@@ -108,4 +108,13 @@ async function routeBatches(
 	return results.flatMap((outputs, itemIndex) =>
 		(outputs ?? []).map((result) => ({ ...result, pairedItem: { item: itemIndex } })),
 	);
+}
+
+/**
+ * A stopped or timed-out execution ends the node, even when it continues on fail: an error item
+ * per remaining item would only repeat the cancel, and n8n must see it to record the run as canceled.
+ */
+function isCancellation(ctx: IExecuteFunctions, error: unknown): boolean {
+	if (error instanceof NemoVideoError && error.kind === 'cancelled') return true;
+	return ctx.getExecutionCancelSignal()?.aborted === true;
 }
