@@ -69,6 +69,13 @@ function upload(parameters: Record<string, unknown> = {}, extra: Partial<INode> 
 	return nemoNode('Upload', 'nemoVideoUpload', { operation: 'upload', sessionId, ...parameters } as INode['parameters'], extra);
 }
 
+/** An upload answer as the service words it, listing files with these names. */
+const answer = (...names: string[]) => ({
+	code: 0,
+	message: 'success',
+	data: { files: names.map((filename) => ({ filename, file_type: 'image', cdn_url: `https://cdn.example.com/${filename}` })), session_state_applied: true },
+});
+
 const errorDescription = (result: Awaited<ReturnType<typeof runChain>>) =>
 	(result.error?.error as { description?: string }).description ?? '';
 
@@ -310,6 +317,46 @@ describe('NemoVideo Upload: service errors, resets and cancel', () => {
 		expect(result.error?.message).toBe('File too large for NemoVideo (limit 200 MB) (NemoVideo said: file too large: clip.mp4 exceeds the 0 MB limit)');
 		expect(errorDescription(result)).toMatch(/^Compress or resize the file below 200 MB/);
 		expect(uploadedNames()).toEqual([]);
+	});
+
+	it('an answer listing other files than the one item sent gives that item all of them, with a warning', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'status', status: 200, body: answer('photo-1.png', 'photo-2.png') });
+
+		const result = await runChain([files('photo.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		const [item] = result.output('Upload');
+		expect(item.json).toMatchObject({
+			fileCount: 2,
+			files: [
+				{ fileName: 'photo-1.png', cdnUrl: 'https://cdn.example.com/photo-1.png', source: null },
+				{ fileName: 'photo-2.png', source: null },
+			],
+			warning: 'NemoVideo reported 2 file(s) for the 1 sent; all it reported are listed here (source is null where a name differs from the file sent). NemoVideo Session → Get State shows which files the session holds.',
+		});
+	});
+
+	it('in a combined request, items the answer cannot be matched to get a warning and the unmatched files, not an empty success', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'status', status: 200, body: answer('photo.png', 'clip-transcoded.mp4') });
+
+		const result = await runChain(
+			[files('photo.png', 'shot.jpg', 'clip.mp4'), upload({ options: { combineItems: true } })],
+			nemoVideoCredentials(simulator.url),
+		);
+
+		const items = result.output('Upload');
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[0].json).toEqual({ sessionId, fileCount: 1, files: [expect.objectContaining({ fileName: 'photo.png', source: 'data' })] });
+		const unmatchedFiles = [expect.objectContaining({ fileName: 'clip-transcoded.mp4', source: null })];
+		expect(items[1].json).toEqual({
+			sessionId,
+			fileCount: 0,
+			files: [],
+			warning:
+				'NemoVideo reported 2 file(s) for the 3 sent in one request, and the answer could not be matched to this item\'s file(s) "shot.jpg". The files of the answer that matched none of the files sent are in unmatchedFiles (the same list on every item affected). NemoVideo Session → Get State shows which files the session holds.',
+			unmatchedFiles,
+		});
+		expect(items[2].json).toMatchObject({ fileCount: 0, warning: expect.stringContaining('"clip.mp4"'), unmatchedFiles });
 	});
 
 	it('a connection reset mid-upload is retried from the start of the stored file, and the file arrives once', async () => {
