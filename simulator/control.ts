@@ -105,7 +105,42 @@ export async function handleControl(ctx: Ctx): Promise<void> {
 		await streamSample(w, seed, bytes);
 		return;
 	}
+	if (method === 'GET' && path === '/__sim/sse-unterminated') {
+		const bytes = Number(ctx.query.get('bytes') ?? String(16 * 1024 * 1024));
+		if (!Number.isFinite(bytes) || bytes < 0) return sendJson(ctx, 400, { ok: false, error: 'bytes must be a number' });
+		await streamUnterminated(ctx, bytes);
+		return;
+	}
 	sendJson(ctx, 404, { ok: false, error: `unknown control route ${method} ${path}` });
+}
+
+/**
+ * A broken event stream for clients' buffer limits: one whole text event, then a `data:` line of
+ * `bytes` characters that never ends (no newline), then the connection closes. Stops when the
+ * client goes away.
+ */
+async function streamUnterminated(ctx: Ctx, bytes: number): Promise<void> {
+	const { res } = ctx;
+	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+	res.write('data: {"type":"text","content":"Working on it."}\n\ndata: ');
+	const chunk = Buffer.alloc(64 * 1024, 'x');
+	let sent = 0;
+	while (sent < bytes && !ctx.signal.aborted && !res.destroyed) {
+		const piece = sent + chunk.length <= bytes ? chunk : chunk.subarray(0, bytes - sent);
+		sent += piece.length;
+		if (!res.write(piece)) {
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					res.off('drain', done);
+					res.off('close', done);
+					resolve();
+				};
+				res.once('drain', done);
+				res.once('close', done);
+			});
+		}
+	}
+	if (!res.destroyed) res.end();
 }
 
 async function readRaw(ctx: Ctx): Promise<unknown> {

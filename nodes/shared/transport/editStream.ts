@@ -1,6 +1,6 @@
 import { isRecord } from './envelope';
 import { NemoVideoError } from './errors';
-import { sseMessages, type SseMessage } from './sse';
+import { DEFAULT_MAX_EVENT_CHARS, sseMessages, type SseMessage } from './sse';
 
 /**
  * Folds the events of an edit's SSE stream (`/run_sse`) into one typed result, keeping memory
@@ -37,6 +37,11 @@ export interface EditStreamLimits {
 	maxPayloadChars: number;
 	/** Agent error messages kept. */
 	maxErrors: number;
+	/**
+	 * Longest single event buffered while waiting for its end (`readEditStream`): a stream that
+	 * passes it ends as `cut`, with the reason.
+	 */
+	maxEventChars: number;
 }
 
 export const DEFAULT_EDIT_STREAM_LIMITS: EditStreamLimits = {
@@ -44,6 +49,7 @@ export const DEFAULT_EDIT_STREAM_LIMITS: EditStreamLimits = {
 	maxToolEvents: 50,
 	maxPayloadChars: 4_000,
 	maxErrors: 5,
+	maxEventChars: DEFAULT_MAX_EVENT_CHARS,
 };
 
 export interface ToolCallRecord {
@@ -398,7 +404,7 @@ export async function foldEditStream(
 
 /**
  * How the stream ended: `complete` (the server closed it: the normal end, there is no end event),
- * `cut` (the connection broke), `idle` (nothing at all arrived within the idle limit), `maxWait`
+ * `cut` (the connection broke, or an event grew past `maxEventChars`), `idle` (nothing at all arrived within the idle limit), `maxWait`
  * (the overall deadline passed).
  */
 export type EditStreamEnd = 'complete' | 'cut' | 'idle' | 'maxWait';
@@ -427,7 +433,8 @@ export async function readEditStream(
 	const fold = new EditStreamFold(options.limits);
 	const counted = { bytes: 0 };
 	try {
-		for await (const message of sseMessages(countBytes(body, counted), { onComment: () => fold.comment() })) {
+		const maxEventChars = options.limits?.maxEventChars ?? DEFAULT_EDIT_STREAM_LIMITS.maxEventChars;
+		for await (const message of sseMessages(countBytes(body, counted), { onComment: () => fold.comment(), maxEventChars })) {
 			fold.add(message);
 		}
 		return { result: fold.result(), end: 'complete', bytes: counted.bytes };

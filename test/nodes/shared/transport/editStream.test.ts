@@ -300,6 +300,28 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 		expect(deferred).toEqual(reference);
 	});
 
+	it('a data line that never ends is dropped at the event size limit (8 MiB): the stream ends as cut, saying why', async () => {
+		const sent = 12 * 1024 * 1024;
+		const response = await request(`${simulator.url}/__sim/sse-unterminated?bytes=${sent}`);
+		const outcome = await readEditStream(response.body);
+
+		expect(outcome.end).toBe('cut');
+		expect(outcome.reason).toMatch(/event longer than 8 MiB without ending it/);
+		// What arrived whole before it is kept; reading stopped soon after the limit.
+		expect(outcome.result.reply).toBe('Working on it.');
+		expect(outcome.bytes).toBeGreaterThan(8 * 1024 * 1024);
+		expect(outcome.bytes).toBeLessThan(sent);
+	});
+
+	it('the limit is a setting; events under it pass whole', async () => {
+		const cut = await readEditStream((await request(`${simulator.url}/__sim/sse-unterminated?bytes=5000`)).body, { limits: { maxEventChars: 1000 } });
+		expect(cut).toMatchObject({ end: 'cut', reason: expect.stringMatching(/longer than 1000 characters/) });
+
+		const event = data({ type: 'text', content: 'y'.repeat(900) });
+		const whole = await foldEditStream(sseMessages(pieces(Buffer.from(event + event), [500, 1000, 1500]), { maxEventChars: 1000 }));
+		expect(whole.reply).toBe('y'.repeat(1800));
+	});
+
 	it('foldEditStream gives the same result as readEditStream on the same bytes', async () => {
 		const url = `${simulator.url}/__sim/sse-sample?bytes=300000&seed=5`;
 		const viaRead = await readEditStream((await request(url)).body);
