@@ -47,6 +47,39 @@ export async function measureRss<T>(
 	}
 }
 
+/**
+ * RSS samples with their time, every `intervalMs` from construction until `stop()`: for peaks over
+ * a window that is known only afterwards (e.g. a request's start and end in a server's log).
+ */
+export class RssSampler {
+	private readonly samples: Array<{ at: number; rss: number }> = [];
+	private readonly timer: ReturnType<typeof setInterval>;
+
+	constructor(intervalMs = 5) {
+		this.timer = setInterval(() => this.sample(), intervalMs);
+	}
+
+	sample(): void {
+		this.samples.push({ at: Date.now(), rss: process.memoryUsage.rss() });
+	}
+
+	/** Peak inside [from, to] and the growth over the last sample taken before `from`. */
+	window(from: number, to: number): { growth: number; peak: number } {
+		const before = this.samples.filter((sample) => sample.at < from).at(-1) ?? this.samples[0];
+		const inside = this.samples.filter((sample) => sample.at >= from && sample.at <= to);
+		const peak = Math.max(before.rss, ...inside.map((sample) => sample.rss));
+		return { growth: peak - before.rss, peak };
+	}
+
+	clear(): void {
+		this.samples.length = 0;
+	}
+
+	stop(): void {
+		clearInterval(this.timer);
+	}
+}
+
 export function mib(bytes: number): string {
 	return (bytes / 1024 / 1024).toFixed(1);
 }

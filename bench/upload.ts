@@ -23,8 +23,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 import FormData from 'form-data';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
@@ -33,10 +31,8 @@ import { NemoVideoApi } from '../credentials/NemoVideoApi.credentials';
 import type { NemoVideoUpload as UploadNode } from '../nodes/NemoVideoUpload/NemoVideoUpload.node';
 // The in-process n8n-core runtime of the tests (temp user folder, filesystem binary store).
 import * as harness from '../test/harness';
+import { collectGarbage, mib, RssSampler } from './rss';
 import { startSimulatorProcess } from './simulatorProcess';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as (() => void) | undefined;
 
 /** With tsx, `…/NemoVideoUpload.node` would resolve to the codex file `NemoVideoUpload.node.json`: name the .ts. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -111,32 +107,6 @@ async function makeFile(path: string, bytes: number): Promise<string> {
 	}
 	await pipeline(Readable.from(content()), createWriteStream(path));
 	return hash.digest('hex');
-}
-
-/** RSS samples with their time, every 5 ms, for the whole run. */
-class RssSampler {
-	private readonly samples: Array<{ at: number; rss: number }> = [];
-	private readonly timer = setInterval(() => this.sample(), 5);
-
-	sample(): void {
-		this.samples.push({ at: Date.now(), rss: process.memoryUsage.rss() });
-	}
-
-	/** Peak inside [from, to] and the growth over the last sample taken before `from`. */
-	window(from: number, to: number): { growth: number; peak: number } {
-		const before = this.samples.filter((sample) => sample.at < from).at(-1) ?? this.samples[0];
-		const inside = this.samples.filter((sample) => sample.at >= from && sample.at <= to);
-		const peak = Math.max(before.rss, ...inside.map((sample) => sample.rss));
-		return { growth: peak - before.rss, peak };
-	}
-
-	clear(): void {
-		this.samples.length = 0;
-	}
-
-	stop(): void {
-		clearInterval(this.timer);
-	}
 }
 
 /** A node as a package author would write an upload with n8n's own HTTP helper (axios), for comparison. */
@@ -251,8 +221,7 @@ class Bench {
 		nodeTypes: harness.RunOptions['nodeTypes'],
 		check: (result: harness.WorkflowRunResult) => string,
 	): Promise<Sample> {
-		gc?.();
-		gc?.();
+		collectGarbage();
 		this.sampler.clear();
 		this.sampler.sample();
 		const result = await harness.runWorkflow(workflow, {
@@ -289,8 +258,6 @@ function median(values: number[]): number {
 	const middle = Math.floor(sorted.length / 2);
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
-
-const mib = (bytes: number) => (bytes / MIB).toFixed(1);
 
 /** Runs one pass in a child process (this same script with --pass) and reads its result line. */
 function runPassInChild(request: PassRequest): Promise<Sample> {
