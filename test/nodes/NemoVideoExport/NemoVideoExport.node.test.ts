@@ -39,6 +39,18 @@ async function runWithSession(sessionId: string, ...nodes: ReturnType<typeof ren
 	return await runChain([start, ...nodes], nemoVideoCredentials(simulator.url));
 }
 
+/** Stops the workflow 300 ms after the simulator first sees a request; resolves when it stopped. */
+function stopAfterFirst(simulator: Simulator, method: string, path: RegExp): { signal: AbortSignal; stoppedAt: Promise<number> } {
+	const controller = new AbortController();
+	const stoppedAt = (async () => {
+		while (requestsTo(simulator, method, path).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		controller.abort();
+		return Date.now();
+	})();
+	return { signal: controller.signal, stoppedAt };
+}
+
 function only(items: INodeExecutionData[]): INodeExecutionData {
 	expect(items).toHaveLength(1);
 	return items[0];
@@ -226,20 +238,13 @@ describe('NemoVideo Export: Render', () => {
 	it('cancels the render on NemoVideo within a second when the workflow is stopped', async () => {
 		simulator.configure({ renderMs: 60_000 });
 		const sessionId = await readySession(simulator);
-		const stop = new AbortController();
-		let stoppedAt = 0;
-		const watcher = (async () => {
-			while (requestsTo(simulator, 'POST', RENDER_START).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-			await new Promise((resolve) => setTimeout(resolve, 300));
-			stoppedAt = Date.now();
-			stop.abort();
-		})();
+		const stop = stopAfterFirst(simulator, 'POST', RENDER_START);
 		const result = await runChain(
 			[node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }), render()],
 			nemoVideoCredentials(simulator.url),
 			{ signal: stop.signal },
 		);
-		await watcher;
+		const stoppedAt = await stop.stoppedAt;
 
 		expect(result.status).toBe('canceled');
 		expect(result.settled).toBe(true);
@@ -255,21 +260,14 @@ describe('NemoVideo Export: Render', () => {
 		simulator.configure({ renderMs: 60_000 });
 		simulator.injectFault({ method: 'POST', path: RENDER_CANCEL.source, kind: 'delay', delayMs: 10_000 });
 		const sessionId = await readySession(simulator);
-		const stop = new AbortController();
-		let stoppedAt = 0;
-		const watcher = (async () => {
-			while (requestsTo(simulator, 'POST', RENDER_START).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-			await new Promise((resolve) => setTimeout(resolve, 300));
-			stoppedAt = Date.now();
-			stop.abort();
-		})();
+		const stop = stopAfterFirst(simulator, 'POST', RENDER_START);
 		const result = await runChain(
 			[node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }), render()],
 			nemoVideoCredentials(simulator.url),
 			{ signal: stop.signal },
 		);
 		const endedAt = Date.now();
-		await watcher;
+		const stoppedAt = await stop.stoppedAt;
 
 		expect(result.status).toBe('canceled');
 		// One cancel attempt of at most 1 s (it was 2 s): well under 1.8 s even on a busy machine.
@@ -282,21 +280,14 @@ describe('NemoVideo Export: Render', () => {
 	it('stops a download within a second when the workflow is stopped, and drops the partial file', async () => {
 		simulator.configure({ renderOutputBytes: 4 * 1024 ** 3 });
 		const sessionId = await readySession(simulator);
-		const stop = new AbortController();
-		let stoppedAt = 0;
-		const watcher = (async () => {
-			while (requestsTo(simulator, 'GET', CDN).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-			await new Promise((resolve) => setTimeout(resolve, 300));
-			stoppedAt = Date.now();
-			stop.abort();
-		})();
+		const stop = stopAfterFirst(simulator, 'GET', CDN);
 		const result = await runChain(
 			[node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }), render()],
 			nemoVideoCredentials(simulator.url),
 			{ signal: stop.signal },
 		);
 		const endedAt = Date.now();
-		await watcher;
+		const stoppedAt = await stop.stoppedAt;
 
 		expect(result.status).toBe('canceled');
 		expect(result.settled).toBe(true);
