@@ -10,7 +10,7 @@ const NUMBER_FLAGS = [
 	'generationMs', 'heartbeatIntervalMs', 'renderMs', 'maxUploadBytes', 'renderOutputBytes', 'nextEditStreamBytes',
 	'anonymousTokensPerIpPerHour',
 ];
-const STRING_FLAGS = ['renderUrlStyle', 'userIdInSession', 'failNextRender', 'editDialect'];
+const STRING_FLAGS = ['renderUrlStyle', 'userIdInSession', 'failNextRender', 'editDialect', 'tokenRejection'];
 const BOOLEAN_FLAGS = ['quiet'];
 const LIST_FLAGS = ['registeredTokens'];
 

@@ -32,6 +32,7 @@ describe('simulator: CLI', () => {
 			parseArgs(['--port', '0', '--seed=1', '--render-ms', '1500', '--render-url-style', 'output.url', '--registered-tokens', 'a,b', '--quiet', '--silent-edit-rate', '0.5']),
 		).toEqual({ port: 0, seed: 1, renderMs: 1500, renderUrlStyle: 'output.url', registeredTokens: ['a', 'b'], quiet: true, silentEditRate: 0.5 });
 		expect(() => parseArgs(['--bogus', '1'])).toThrow(/unknown option/);
+		expect(parseArgs(['--token-rejection', 'code200'])).toEqual({ tokenRejection: 'code200' });
 	});
 
 	test('prints exactly one listening line, logs requests to stderr without tokens, exits cleanly on SIGTERM', async () => {
