@@ -11,7 +11,7 @@ import {
 	type NemoVideoClient,
 	type OpenedStream,
 } from '../../shared/transport';
-import { badPercentEscape } from '../../shared/transport/fileType';
+import { badPercentEscape, formatBytes } from '../../shared/transport/fileType';
 import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
 
 /** Download limits: a stalled transfer fails after a minute of silence; a slow one may take an hour. */
@@ -157,7 +157,7 @@ export function videoMetrics(stored: StoredVideo | undefined): IDataObject {
 	return metrics;
 }
 
-/** e.g. `10 s H.264 1920x1080 25 fps, 29.3 kB`. */
+/** e.g. `10 s H.264 1920x1080 25 fps, 28.6 KB`. */
 export function describeVideo(video: Partial<VideoInfo> | undefined, bytes: number | undefined): string {
 	const parts: string[] = [];
 	if (video?.durationSeconds !== undefined) parts.push(`${video.durationSeconds} s`);
@@ -166,18 +166,6 @@ export function describeVideo(video: Partial<VideoInfo> | undefined, bytes: numb
 	if (video?.frameRate) parts.push(`${video.frameRate} fps`);
 	const size = bytes === undefined ? '' : formatBytes(bytes);
 	return [parts.join(' '), size].filter((part) => part !== '').join(', ');
-}
-
-export function formatBytes(bytes: number): string {
-	if (bytes < 1000) return `${bytes} B`;
-	const units = ['kB', 'MB', 'GB'];
-	let value = bytes / 1000;
-	let unit = 0;
-	while (value >= 1000 && unit < units.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	return `${Math.round(value * 10) / 10} ${units[unit]}`;
 }
 
 /** One attempt, so that a stopped execution settles within about a second. */

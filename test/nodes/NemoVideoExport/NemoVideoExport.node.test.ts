@@ -501,7 +501,7 @@ describe('NemoVideo Export as an AI tool', () => {
 		const item = only(result.output('Export'));
 		expect(item.binary).toBeUndefined();
 		expect(Object.keys(item.json).sort()).toEqual(['durationSeconds', 'renderId', 'status', 'summary', 'url']);
-		expect(item.json.summary).toMatch(/^Render render_\S+ is ready \(10 s, 29\.3 kB\) after [\d.]+ s: http:\/\/127\.0\.0\.1:\d+\/cdn\/renders\/render_\S+\.mp4$/);
+		expect(item.json.summary).toMatch(/^Render render_\S+ is ready \(10 s, 28\.6 KB\) after [\d.]+ s: http:\/\/127\.0\.0\.1:\d+\/cdn\/renders\/render_\S+\.mp4$/);
 		expect(requestsTo(simulator, 'GET', CDN)).toHaveLength(0);
 	});
 });
