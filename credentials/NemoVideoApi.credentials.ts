@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
@@ -24,7 +23,7 @@ export class NemoVideoApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-nemovideo/n8n-nodes-nemovideo#credential';
 
-	icon = 'file:nemovideo.svg' as const;
+	icon = { light: 'file:nemovideo.svg', dark: 'file:nemovideo.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -42,7 +41,7 @@ export class NemoVideoApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_BASE_URL,
 			description:
-				'Address of the NemoVideo API. Keep the default, or point it at the local simulator (npm run simulator) to try workflows without spending credits.',
+				'Address of the NemoVideo API; keep the default. To try workflows without spending credits, point it at a NemoVideo simulator: it comes with this package\'s source repository (clone it, then npm ci && npm run simulator prints the address).',
 		},
 		{
 			displayName: 'Client ID',
@@ -52,6 +51,14 @@ export class NemoVideoApi implements ICredentialType {
 			placeholder: 'e.g. 3f2c8a4e-6d1b-4c7e-9a55-0b8f2e1d7c90',
 			description:
 				'A UUID that identifies this n8n installation to NemoVideo (sent as X-Client-Id). Leave empty to have one generated and saved in this credential when the first anonymous token is obtained. Keep it stable: the service issues one anonymous token per client per 7 days.',
+		},
+		{
+			displayName: 'Customize Attribution Headers',
+			name: 'customizeAttribution',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to change the X-Skill-Source, X-Skill-Version and X-Skill-Platform headers sent with every call. The defaults need no touching. NemoVideo refuses exports (HTTP 402) without these headers, so a field left empty sends its default.',
 		},
 		{
 			displayName: 'Skill Source',
@@ -66,6 +73,7 @@ export class NemoVideoApi implements ICredentialType {
 				{ name: 'Custom', value: 'custom' },
 			],
 			default: 'picture-to-video',
+			displayOptions: { show: { customizeAttribution: [true] } },
 			description: 'Product the requests are attributed to (X-Skill-Source header)',
 		},
 		{
@@ -73,22 +81,24 @@ export class NemoVideoApi implements ICredentialType {
 			name: 'customSkillSource',
 			type: 'string',
 			default: '',
-			displayOptions: { show: { skillSource: ['custom'] } },
-			description: 'Value sent as X-Skill-Source',
+			displayOptions: { show: { customizeAttribution: [true], skillSource: ['custom'] } },
+			description: 'Value sent as X-Skill-Source; empty sends picture-to-video',
 		},
 		{
 			displayName: 'Skill Version',
 			name: 'skillVersion',
 			type: 'string',
 			default: '1.0.0',
-			description: 'Version string sent as X-Skill-Version',
+			displayOptions: { show: { customizeAttribution: [true] } },
+			description: 'Version string sent as X-Skill-Version; empty sends 1.0.0',
 		},
 		{
 			displayName: 'Skill Platform',
 			name: 'skillPlatform',
 			type: 'string',
 			default: 'n8n',
-			description: 'Where the client runs, sent as X-Skill-Platform',
+			displayOptions: { show: { customizeAttribution: [true] } },
+			description: 'Where the client runs, sent as X-Skill-Platform; empty sends n8n',
 		},
 		{
 			displayName: 'Session Token',
@@ -144,30 +154,15 @@ export class NemoVideoApi implements ICredentialType {
 			headers: {
 				Authorization: '=Bearer {{$credentials.apiToken || $credentials.sessionToken}}',
 				'X-Skill-Source':
-					'={{$credentials.skillSource === "custom" ? $credentials.customSkillSource : $credentials.skillSource}}',
-				'X-Skill-Version': '={{$credentials.skillVersion}}',
-				'X-Skill-Platform': '={{$credentials.skillPlatform}}',
+					'={{($credentials.skillSource === "custom" ? $credentials.customSkillSource : $credentials.skillSource) || "picture-to-video"}}',
+				'X-Skill-Version': '={{$credentials.skillVersion || "1.0.0"}}',
+				'X-Skill-Platform': '={{$credentials.skillPlatform || "n8n"}}',
 			},
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/api/credits/balance/simple',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'code',
-					value: 1001,
-					message: 'NemoVideo rejected the token: check the API Token, or clear it to use an anonymous token',
-				},
-			},
-		],
-	};
+	// The Test button is the nodes' `nemoVideoApiTest` (nodes/shared/credentialTest.ts): a declarative
+	// test request here would take precedence and pass on any HTTP 200, an HTML page included.
 }
 
 async function isTokenAccepted(ctx: IHttpRequestHelper, connection: NemoVideoConnection): Promise<boolean> {

@@ -12,6 +12,6 @@ export const sessionIdProperty: INodeProperties = {
 		'The NemoVideo session to work in, usually from a NemoVideo Session "Create" step (sessionId field)',
 };
 
-export const CREDENTIALS = [{ name: 'nemoVideoApi', required: true }];
+export const CREDENTIALS = [{ name: 'nemoVideoApi', required: true, testedBy: 'nemoVideoApiTest' }];
 
 export const ICON = { light: 'file:nemovideo.svg', dark: 'file:nemovideo.dark.svg' } as const;

@@ -25,7 +25,7 @@ export function connectionFromCredentials(data: Record<string, unknown>): NemoVi
 	return {
 		baseUrl: text('baseUrl', DEFAULT_BASE_URL).replace(/\/+$/, ''),
 		clientId: text('clientId'),
-		skillSource: source === 'custom' ? text('customSkillSource') : source,
+		skillSource: source === 'custom' ? text('customSkillSource', 'picture-to-video') : source,
 		skillVersion: text('skillVersion', '1.0.0'),
 		skillPlatform: text('skillPlatform', 'n8n'),
 		apiToken: text('apiToken'),

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './http';
 export * from './retry';
 export * from './sse';
+export * from './credentialProbe';
