@@ -1,9 +1,11 @@
 /** Fault queue: matching (in order, by method + path regex), consumption, and the request-stage fault behaviours. */
+import * as http from 'http';
+
 import { countIn, sendJson, sleep, type Ctx } from './http';
 import type { QueuedFault, SimState } from './state';
 import type { Fault, FaultKind } from './types';
 
-const KINDS: FaultKind[] = ['status', 'html', 'malformedJson', 'reset', 'delay', 'sseCut', 'cdnFail'];
+const KINDS: FaultKind[] = ['status', 'html', 'malformedJson', 'reset', 'delay', 'sseCut', 'cdnFail', 'resetAfterBody', 'truncatedAnswer'];
 
 export function validateFault(f: unknown): Fault {
 	if (!f || typeof f !== 'object') throw new Error('fault must be an object');
@@ -112,4 +114,37 @@ export async function applyRequestFault(ctx: Ctx): Promise<boolean> {
 		default:
 			return false;
 	}
+}
+
+/**
+ * Answer-stage faults, armed by the routes that call this before doing their work (uploads): the
+ * request is handled in full (body received, effect applied, e.g. the file stored), then its answer
+ * is lost. 'resetAfterBody' destroys the socket instead of answering; 'truncatedAnswer' sends the
+ * real answer's status and headers with only the first half of its body (Content-Length matching
+ * the cut body, so the HTTP exchange itself is well formed and only the JSON is truncated).
+ */
+export function armAnswerFault(ctx: Ctx): void {
+	const f = takeFault(ctx.sim, ctx.method, ctx.path, ['resetAfterBody', 'truncatedAnswer']);
+	if (!f) return;
+	const { res, req } = ctx;
+	let status = 200;
+	let headers: Record<string, string> = {};
+	res.writeHead = ((code: number, h?: Record<string, string>) => {
+		status = code;
+		headers = { ...(h ?? {}) };
+		return res;
+	}) as typeof res.writeHead;
+	const end = res.end.bind(res) as (chunk?: string | Buffer) => void;
+	res.end = ((chunk?: string | Buffer) => {
+		if (f.kind === 'resetAfterBody') {
+			if (ctx.entry) ctx.entry.aborted = true;
+			req.socket.destroy();
+			return res;
+		}
+		const full = Buffer.from(chunk ?? '');
+		const cut = full.subarray(0, Math.max(1, Math.floor(full.length / 2)));
+		http.ServerResponse.prototype.writeHead.call(res, status, { ...headers, 'content-length': String(cut.length) });
+		end(cut);
+		return res;
+	}) as typeof res.end;
 }

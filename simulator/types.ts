@@ -51,7 +51,10 @@ export interface RequestLogEntry {
 	aborted?: boolean;
 }
 
-export type FaultKind = 'status' | 'html' | 'malformedJson' | 'reset' | 'delay' | 'sseCut' | 'cdnFail';
+export type FaultKind =
+	| 'status' | 'html' | 'malformedJson' | 'reset' | 'delay' | 'sseCut' | 'cdnFail'
+	/** Answer stage (routes that arm them: uploads): the request takes effect, then its answer is lost or cut. */
+	| 'resetAfterBody' | 'truncatedAnswer';
 
 export type Fault = {
 	method?: string;

@@ -50,7 +50,6 @@ describe('simulator: upload', () => {
 	test.each([
 		['gif', Buffer.concat([Buffer.from('GIF89a'), Buffer.from([0x40, 0x01, 0xf0, 0x00]), Buffer.alloc(60)]), 'image', 320, 240],
 		['webp', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8X'), Buffer.alloc(8), Buffer.from([0x7f, 0x02, 0x00, 0xdf, 0x01, 0x00]), Buffer.alloc(40)]), 'image', 640, 480],
-		['heic', Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(12), Buffer.from([0, 0, 0, 0x14]), Buffer.from('ispe'), Buffer.alloc(4), Buffer.from([0, 0, 0x0f, 0xc0, 0, 0, 0x0b, 0xd0]), Buffer.alloc(40)]), 'image', 4032, 3024],
 		['mov', Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(60)]), 'video', 1920, 1080],
 		['avi', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI '), Buffer.alloc(60)]), 'video', 1920, 1080],
 		['webm', Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(4), Buffer.from('webm'), Buffer.alloc(60)]), 'video', 1920, 1080],
@@ -76,6 +75,45 @@ describe('simulator: upload', () => {
 		expect(r.json.code).toBe(4001);
 		expect(r.json.message).toContain('notes.txt');
 		expect(sim.getSession(sid)!.state.video_infos).toHaveLength(0);
+	});
+
+	test('HEIC, advertised but refused by the service, is code 4001 by content and by URL, and nothing is applied', async () => {
+		const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(12), Buffer.from([0, 0, 0, 0x14]), Buffer.from('ispe'), Buffer.alloc(4), Buffer.from([0, 0, 0x0f, 0xc0, 0, 0, 0x0b, 0xd0]), Buffer.alloc(40)]);
+		const form = new FormData();
+		form.append('files', heic, { filename: 'IMG_0001.HEIC', contentType: 'image/heic' });
+		const r = await up(form);
+		expect(r.json).toMatchObject({ code: 4001, message: expect.stringContaining('IMG_0001.HEIC') });
+		expect(r.json.message).not.toMatch(/heic,/);
+		const byUrl = await call(sim, 'POST', `/api/upload-video/nemo_agent/me/${sid}`, { token, body: { urls: ['https://example.com/IMG_0002.heic'], source_type: 'url' } });
+		expect(byUrl.json.code).toBe(4001);
+		expect(sim.getSession(sid)!.state.video_infos).toHaveLength(0);
+	});
+
+	test("'resetAfterBody' stores the upload, then destroys the socket instead of answering: one copy in the session", async () => {
+		sim.injectFault({ method: 'POST', path: '^/api/upload-video/', kind: 'resetAfterBody' });
+		const p = png(320, 240);
+		const form = new FormData();
+		form.append('files', p, { filename: 'a.png', contentType: 'image/png' });
+		const r = await up(form);
+		expect(r.status).toBe(0);
+		expect(r.error).toBeDefined();
+		const stored = sim.getSession(sid)!.state.video_infos;
+		expect(stored.map((m) => [m.filename, m.size, m.hash])).toEqual([['a.png', p.length, createHash('sha256').update(p).digest('hex')]]);
+		expect(sim.log.find((e) => e.path.startsWith('/api/upload-video'))!.aborted).toBe(true);
+	});
+
+	test("'truncatedAnswer' stores the upload, then answers HTTP 200 with the first half of its JSON: one copy in the session", async () => {
+		sim.injectFault({ method: 'POST', path: '^/api/upload-video/', kind: 'truncatedAnswer' });
+		const form = new FormData();
+		form.append('files', png(320, 240), { filename: 'a.png', contentType: 'image/png' });
+		const r = await up(form);
+		expect(r.status).toBe(200);
+		expect(r.json).toBeUndefined();
+		expect(sim.getSession(sid)!.state.video_infos.map((m) => m.filename)).toEqual(['a.png']);
+		// The fault is used up: the next upload is answered in full.
+		const again = new FormData();
+		again.append('files', png(10, 10), { filename: 'b.png', contentType: 'image/png' });
+		expect((await up(again)).json.code).toBe(0);
 	});
 
 	test('a file over maxUploadBytes is code 4002 without reading the whole stream', async () => {
