@@ -94,9 +94,15 @@ export function handleAnonymousToken(ctx: Ctx): void {
 		return;
 	}
 	const now = Date.now();
+	const oncePerWeek = sim.opts.clientIdReuse === 'oncePerWeek';
 	for (const rec of sim.tokens.values()) {
-		if (rec.kind === 'anonymous' && rec.clientId === clientId && isValid(rec, now)) {
+		if (rec.kind !== 'anonymous' || rec.clientId !== clientId) continue;
+		if (isValid(rec, now)) {
 			bizError(ctx, 429, 'this client already holds a valid anonymous token (1 per client per 7 days)', 429);
+			return;
+		}
+		if (oncePerWeek && now - rec.issuedAt < 7 * DAY) {
+			bizError(ctx, 429, 'this client already received an anonymous token in the last 7 days (1 per client per 7 days)', 429);
 			return;
 		}
 	}

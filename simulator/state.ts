@@ -31,6 +31,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'seed'> = {
 	editDialect: 'random',
 	anonymousTokensPerIpPerHour: 5,
 	tokenRejection: 'http401',
+	clientIdReuse: 'whileNoValidToken',
 };
 
 export interface QueuedFault extends Fault {

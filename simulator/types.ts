@@ -36,7 +36,14 @@ export interface SimulatorOptions {
 	anonymousTokensPerIpPerHour?: number;
 	/** How an invalid or expired token is answered; default 'http401'. */
 	tokenRejection?: TokenRejection;
+	/**
+	 * When a Client ID may get another anonymous token: 'whileNoValidToken' (default) once its last
+	 * one expired or was revoked; 'oncePerWeek' not within 7 days of the last issue, revoked or not.
+	 */
+	clientIdReuse?: ClientIdReuse;
 }
+
+export type ClientIdReuse = 'whileNoValidToken' | 'oncePerWeek';
 
 export interface RequestLogEntry {
 	method: string;
