@@ -11,6 +11,7 @@ import { sessionIdProperty } from '../../shared/descriptions';
 import type { BatchOperation } from '../../shared/router';
 import { NemoVideoError, uploadUrls, type NemoVideoClient, type UploadedFile } from '../../shared/transport';
 import { uploadSources } from '../../shared/transport/multipart';
+import { confirmedUpload, type ConfirmedUpload } from '../../shared/transport/uploadConfirm';
 import { sessionIdParameter } from '../../shared/validation';
 import { binaryFiles, itemUrls, type CheckedFile } from './sources';
 
@@ -136,11 +137,17 @@ export const execute: BatchOperation<Prepared> = {
 				: prepared.files.map((file) => ({ name: file.fileName, origin: file.field })),
 		);
 		const first = batch[0].prepared;
-		let uploaded: UploadedFile[];
+		let outcome: ConfirmedUpload;
 		try {
-			uploaded =
+			outcome =
 				first.source === 'url'
-					? await uploadUrls(client, sessionId, parts.flat().map((part) => part.origin), { timeoutMs: URL_UPLOAD_TIMEOUT_MS })
+					? await confirmedUpload(
+							client,
+							sessionId,
+							parts.flat().map((part) => ({ name: part.name, url: part.origin })),
+							async (pending) => await uploadUrls(client, sessionId, pending.map((part) => part.url), { timeoutMs: URL_UPLOAD_TIMEOUT_MS }),
+							{ replayable: true, maxAttempts: 2 },
+						)
 					: await uploadSources(
 							client,
 							sessionId,
@@ -150,11 +157,12 @@ export const execute: BatchOperation<Prepared> = {
 		} catch (error) {
 			throw asCanceled(error);
 		}
-		const perItem = assignFiles(parts, uploaded);
+		const perItem = assignFiles(parts, outcome.files);
 		const inputs = this.getInputData();
 		return batch.map(({ itemIndex, prepared }, position) => {
 			const { files, warning, unmatchedFiles } = perItem[position];
 			const json: IDataObject = { sessionId, fileCount: files.length, files };
+			if (outcome.note) json.note = outcome.note;
 			if (warning) json.warning = warning;
 			if (unmatchedFiles) json.unmatchedFiles = unmatchedFiles;
 			const binary = prepared.keepBinary ? inputs[itemIndex].binary : undefined;

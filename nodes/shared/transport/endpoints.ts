@@ -105,8 +105,9 @@ export async function uploadFiles(
 		method: 'POST',
 		path: uploadPath(sessionId),
 		body,
-		// Re-sending a whole file after a reset is harmless only when it can be read again.
-		safeToRepeat: body.replayable,
+		// Never repeated after a reset, a 5xx or a cut answer: it may have been stored. The caller
+		// confirms by the session's state before sending again (uploadConfirm.ts).
+		safeToRepeat: false,
 		...options,
 	});
 	return uploadedFiles(data);

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 
 import FormData from 'form-data';
 
 import type { NemoVideoClient, RequestBody } from './client';
-import { uploadFiles, type UploadedFile } from './endpoints';
+import { uploadFiles } from './endpoints';
 import { NemoVideoError } from './errors';
 import { formatBytes, MAX_UPLOAD_BYTES } from './fileType';
+import { confirmedUpload, type ConfirmedUpload } from './uploadConfirm';
 
 /** One file to send as a `files` part. */
 export interface UploadSource {
@@ -27,30 +29,45 @@ export interface UploadOptions {
 	idleTimeoutMs: number;
 	/** Per-file limit checked while streaming (files of unknown size are counted). */
 	maxBytes?: number;
+	/** Sends of one file at most, each after the first only when the session showed it had not arrived. Default 2. */
+	maxAttempts?: number;
 }
 
 /**
  * Uploads files as one streamed multipart request (form-data over undici). Each file is opened only
  * when its part is reached and flows from its source to the socket with backpressure: no file is
- * ever held in memory. A broken connection is retried from the start of the body only when every
- * source can be reopened; a file that cannot be read, or that grows past the limit while being
- * read, fails the upload with that reason rather than as a network error.
+ * ever held in memory. The transport never repeats the request by itself: when its outcome is
+ * unknown (broken connection, timeout, cut answer, 5xx), the session's state shows which files
+ * arrived, and only the others are sent again (see uploadConfirm.ts). A file that cannot be read,
+ * or that grows past the limit while being read, fails the upload with that reason.
  */
 export async function uploadSources(
 	client: NemoVideoClient,
 	sessionId: string,
 	sources: UploadSource[],
 	options: UploadOptions,
-): Promise<UploadedFile[]> {
-	const body = new MultipartUpload(sources, options.maxBytes ?? MAX_UPLOAD_BYTES);
-	try {
-		return await uploadFiles(client, sessionId, body, { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs });
-	} catch (error) {
-		if (client.cancelSignal?.aborted || !body.failure) throw error;
-		throw body.failure;
-	} finally {
-		body.dispose();
-	}
+): Promise<ConfirmedUpload> {
+	const hashes = new Map<UploadSource, string>();
+	const deadlineAt = Date.now() + options.timeoutMs;
+	const expected = sources.map((source) => ({ source, name: source.fileName, size: source.size, hash: () => hashes.get(source) }));
+	return await confirmedUpload(
+		client,
+		sessionId,
+		expected,
+		async (pending) => {
+			const body = new MultipartUpload(pending.map((file) => file.source), options.maxBytes ?? MAX_UPLOAD_BYTES, hashes);
+			try {
+				const timeoutMs = Math.max(1, deadlineAt - Date.now());
+				return await uploadFiles(client, sessionId, body, { timeoutMs, idleTimeoutMs: options.idleTimeoutMs });
+			} catch (error) {
+				if (client.cancelSignal?.aborted || !body.failure) throw error;
+				throw body.failure;
+			} finally {
+				body.dispose();
+			}
+		},
+		{ replayable: sources.every((source) => source.replayable), maxAttempts: options.maxAttempts ?? 2, deadlineAt },
+	);
 }
 
 /** The request body of one upload; `open()` builds it afresh for each attempt. */
@@ -65,6 +82,8 @@ export class MultipartUpload {
 	constructor(
 		private readonly sources: UploadSource[],
 		private readonly maxBytes: number,
+		/** SHA-256 of each file whose bytes were read in full (to recognise it in the session later). */
+		private readonly hashes = new Map<UploadSource, string>(),
 	) {
 		this.reopenable = sources.every((source) => source.replayable);
 	}
@@ -128,17 +147,20 @@ export class MultipartUpload {
 	 */
 	private count(source: UploadSource, stream: Readable): void {
 		let bytes = 0;
+		const hash = createHash('sha256');
 		const refuse = (error: Error) => {
 			this.failure ??= error;
 			stream.destroy(error);
 		};
 		stream.on('data', (chunk: Buffer) => {
 			bytes += chunk.length;
+			hash.update(chunk);
 			if (bytes > this.maxBytes) refuse(tooLarge(source, this.maxBytes));
 			else if (source.size !== undefined && bytes > source.size) refuse(changed(source, bytes));
 		});
 		stream.once('end', () => {
 			if (source.size !== undefined && bytes !== source.size) refuse(changed(source, bytes));
+			else this.hashes.set(source, hash.digest('hex'));
 		});
 	}
 

@@ -369,7 +369,76 @@ describe('NemoVideo Upload: service errors, resets and cancel', () => {
 		expect(result.status).toBe('success');
 		expect(uploads().map((entry) => entry.aborted ?? false)).toEqual([true, false]);
 		expect(result.output('Upload')[0].json.files).toMatchObject([{ fileName: 'large.png', hash: sha256(content) }]);
+		expect(result.output('Upload')[0].json.note).toMatch(/^Attempt 1: the upload's answer was lost \(Could not reach NemoVideo .*\); "large.png" was not in the session, so it was sent once more\.$/);
 		expect(uploadedNames()).toEqual(['large.png']);
+	});
+
+	it('a reset after the file was stored is confirmed by the session state: not sent again, the stored file is the output', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'resetAfterBody' });
+
+		const result = await runChain([files('photo.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		expect(uploads()).toHaveLength(1);
+		expect(uploadedNames()).toEqual(['photo.png']);
+		const [item] = result.output('Upload');
+		expect(item.json.files).toEqual([
+			expect.objectContaining({ fileName: 'photo.png', fileType: 'image', width: 1280, height: 720, hash: sha256(photo), source: 'data', cdnUrl: expect.stringContaining('/cdn/uploads/') }),
+		]);
+		expect(item.json.note).toMatch(/^Attempt 1: the upload's answer was lost \(Could not reach NemoVideo \(POST \/api\/upload-video\/.*\); the session state shows the file arrived: "photo.png" \(3\.9 KB, hash [0-9a-f]{12}…, http.*\)\. Not sent again\.$/);
+	});
+
+	it('an HTTP 200 with truncated JSON after storing is not re-sent: the session state shows the file arrived', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'truncatedAnswer' });
+
+		const result = await runChain([files('photo.png', 'shot.jpg'), upload({ options: { combineItems: true } })], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		expect(uploads()).toHaveLength(1);
+		expect(uploadedNames()).toEqual(['photo.png', 'shot.jpg']);
+		const items = result.output('Upload');
+		expect(items.map((item) => (item.json.files as Array<{ fileName: string; source: string }>).map((file) => [file.fileName, file.source]))).toEqual([
+			[['photo.png', 'data']],
+			[['shot.jpg', 'data']],
+		]);
+		expect(items[0].json.note).toMatch(/not valid JSON.*the session state shows the files arrived: "photo.png" .*; "shot.jpg" .*\. Not sent again\.$/);
+	});
+
+	it('a session that already held the same file still gets the new copy confirmed, not the old one taken for it', async () => {
+		await runChain([files('photo.png'), upload()], nemoVideoCredentials(simulator.url));
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'reset', afterBytes: 1024 });
+
+		const result = await runChain([files('photo.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		expect(result.output('Upload')[0].json.note).toMatch(/"photo.png" was not in the session, so it was sent once more\.$/);
+		expect(uploadedNames()).toEqual(['photo.png', 'photo.png']);
+	});
+
+	it('a URL upload whose answer was lost after it was stored is confirmed by the session state, not sent again', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'resetAfterBody' });
+
+		const result = await runChain([upload({ source: 'url', urls: 'https://cdn.example.com/a/beach.jpg' })], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		expect(uploads()).toHaveLength(1);
+		expect(result.output('Upload')[0].json).toMatchObject({
+			fileCount: 1,
+			files: [{ fileName: 'beach.jpg', source: 'https://cdn.example.com/a/beach.jpg' }],
+			note: expect.stringMatching(/the session state shows the file arrived: "beach.jpg"/),
+		});
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(1);
+	});
+
+	it('a lost answer whose file is not in the session and that breaks again fails, saying nothing is stored twice', async () => {
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'reset', afterBytes: 1024, times: 2 });
+
+		const result = await runChain([files('photo.png'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('error');
+		expect(uploads()).toHaveLength(2);
+		expect(errorDescription(result)).toMatch(/"photo.png" is not in the session \(checked through its state\), so nothing is stored twice, but it was not sent again \(it was sent 2 times\)\. Run the upload again for "photo.png"\.$/);
+		expect(uploadedNames()).toEqual([]);
 	});
 
 	it('a token rejected mid-upload is checked again through the credential and the whole file is sent again', async () => {

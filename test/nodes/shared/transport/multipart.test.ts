@@ -84,7 +84,8 @@ describe('streamed multipart upload', () => {
 		const picture = bigPng(3 * 1024 * 1024);
 		const clip = sampleMp4();
 
-		const files = await uploadSources(client, sessionId, [memorySource('a.png', picture), memorySource('clip.mp4', clip)], LIMITS);
+		const { files, note } = await uploadSources(client, sessionId, [memorySource('a.png', picture), memorySource('clip.mp4', clip)], LIMITS);
+		expect(note).toBeUndefined();
 
 		expect(files.map((file) => [file.filename, file.fileType, file.width, file.height])).toEqual([
 			['a.png', 'image', 800, 600],
@@ -128,15 +129,16 @@ describe('streamed multipart upload', () => {
 		const source = memorySource('a.png', bigPng(4 * 1024 * 1024));
 		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'reset', afterBytes: 1024 * 1024 });
 
-		const files = await uploadSources(client, sessionId, [source], LIMITS);
+		const { files, note } = await uploadSources(client, sessionId, [source], LIMITS);
 
 		expect(files.map((file) => file.filename)).toEqual(['a.png']);
+		expect(note).toMatch(/"a.png" was not in the session, so it was sent once more\.$/);
 		expect(source.opens()).toBe(2);
 		expect(uploadsTo(sessionId).map((entry) => entry.aborted ?? false)).toEqual([true, false]);
 		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(1);
 	});
 
-	it('a reset with a file that cannot be reopened fails and says the upload may have arrived', async () => {
+	it('a reset with a file that cannot be reopened fails and says what the session state showed', async () => {
 		const client = clientFor(simulator, REGISTERED_TOKEN);
 		const sessionId = await newSession(client);
 		const source = memorySource('once.png', bigPng(4 * 1024 * 1024), { replayable: false });
@@ -145,8 +147,37 @@ describe('streamed multipart upload', () => {
 		const error = await failure(uploadSources(client, sessionId, [source], LIMITS));
 
 		expect((error as NemoVideoError).kind).toBe('network');
-		expect((error as NemoVideoError).hint).toMatch(/may have reached NemoVideo/);
+		expect((error as NemoVideoError).hint).toMatch(/"once.png" is not in the session \(checked through its state\), so nothing is stored twice, but it was not sent again \(the file cannot be read again to resend it\)/);
 		expect(source.opens()).toBe(1);
+		expect(uploadsTo(sessionId)).toHaveLength(1);
+	});
+
+	it('a file stored before the answer was lost is recognised in the session by name, size and SHA-256, and sent once', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const content = bigPng(512 * 1024);
+		const source = memorySource('a.png', content);
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'resetAfterBody' });
+
+		const { files, note } = await uploadSources(client, sessionId, [source], LIMITS);
+
+		expect(files).toMatchObject([{ filename: 'a.png', hash: createHash('sha256').update(content).digest('hex') }]);
+		expect(note).toMatch(/the session state shows the file arrived: "a.png" \(512\.0 KB, hash [0-9a-f]{12}…, http.*\)\. Not sent again\.$/);
+		expect(source.opens()).toBe(1);
+		expect(uploadsTo(sessionId)).toHaveLength(1);
+		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(1);
+	});
+
+	it('a timeout after the body was sent is never followed by a resend: NemoVideo may still be storing the file', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const source = memorySource('slow.png', png(64, 64));
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'delay', delayMs: 5000 });
+
+		const error = await failure(uploadSources(client, sessionId, [source], { timeoutMs: 30_000, idleTimeoutMs: 300 }));
+
+		expect((error as NemoVideoError).kind).toBe('timeout');
+		expect((error as NemoVideoError).hint).toMatch(/"slow.png" is not in the session yet \(checked through its state\), and NemoVideo may still be working on it, so it was not sent again/);
 		expect(uploadsTo(sessionId)).toHaveLength(1);
 	});
 
@@ -173,18 +204,17 @@ describe('streamed multipart upload', () => {
 		expect(readable.allClosed()).toBe(true);
 	});
 
-	it('a rejected token is refreshed once and the whole body sent again', async () => {
-		const expired = simulator.issueToken('anonymous');
+	it('a token rejected by the upload itself is refreshed once and the whole body sent again', async () => {
 		const fresh = simulator.issueToken('anonymous', { clientId: 'another-client' });
 		const sessionId = await newSession(clientFor(simulator, fresh));
-		simulator.expireToken(expired);
-		const client = clientFor(simulator, expired, { refreshed: fresh });
+		const client = clientFor(simulator, fresh, { refreshed: fresh });
 		const source = memorySource('a.png', bigPng(2 * 1024 * 1024));
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'status', status: 401, body: { code: 1001, message: 'token invalid or expired' } });
 
-		const files = await uploadSources(client, sessionId, [source], LIMITS);
+		const { files } = await uploadSources(client, sessionId, [source], LIMITS);
 
 		expect(files).toHaveLength(1);
-		expect(client.tokenSource.refreshCalls).toEqual([expired]);
+		expect(client.tokenSource.refreshCalls).toEqual([fresh]);
 		expect(source.opens()).toBe(2);
 		expect(uploadsTo(sessionId).map((entry) => entry.status)).toEqual([401, 200]);
 	});
