@@ -1,4 +1,4 @@
-/** NemoVideo simulator: a local stand-in for the NemoVideo API (see /work/shared/nemovideo-api.md). */
+/** NemoVideo simulator: a local stand-in for the NemoVideo API (contract: docs/nemovideo-api.md). */
 import { issueToken as issue, lookupToken } from './auth';
 import { setAvailable } from './credits';
 import { queueFault } from './faults';
@@ -38,6 +38,8 @@ export interface Simulator {
 	setCredits(token: string, available: number): void;
 	getSession(sessionId: string): SessionRecord | undefined;
 	getRender(id: string): RenderRecord | undefined;
+	/** What the service has done so far: sessions created, renders started, edits run (since the last reset). */
+	counts(): { sessions: number; renders: number; edits: number };
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -78,6 +80,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			const s = sim.sessions.get(sessionId);
 			return s ? structuredClone(s) : undefined;
 		},
+		counts: () => ({ sessions: sim.counters.sessions, renders: sim.counters.renders, edits: sim.counters.edits }),
 		getRender(id) {
 			const r = sim.renders.get(id);
 			return r ? structuredClone(refreshRender(sim, r)) : undefined;
