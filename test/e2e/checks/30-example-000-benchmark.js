@@ -1,10 +1,12 @@
 'use strict';
-const { assertRenderItem, exampleReading } = require('../lib/examples');
+const { assertRenderItem, imagePath, shippedExample } = require('../lib/examples');
 
 module.exports = {
 	name: 'example 000: three images, one session and video each, metrics in one table item',
-	workflow: exampleReading('examples/000-image-to-video-benchmark.json', 'Read Benchmark Images', 'product-{1,2,3}.jpg'),
-	credentials: { mode: 'registered', skillSource: 'image-to-video-benchmark' },
+	workflow: shippedExample('examples/000-image-to-video-benchmark.json', {
+		'Read Benchmark Images': { fileSelector: { shipped: '/path/to/.n8n-files/benchmark/*.jpg', value: imagePath('product-{1,2,3}.jpg') } },
+	}),
+	credentials: { mode: 'registered', customizeAttribution: true, skillSource: 'image-to-video-benchmark' },
 	async assert({ items, json, sim, assert }) {
 		const renders = items('Render MP4');
 		assert.equal(renders.length, 3);

@@ -1,10 +1,12 @@
 'use strict';
-const { assertRenderItem, exampleReading } = require('../lib/examples');
+const { assertRenderItem, imagePath, shippedExample } = require('../lib/examples');
 
 module.exports = {
 	name: 'example 002: local photos from disk, one upload request, a 15-second video with transitions',
-	workflow: exampleReading('examples/002-local-photos-to-video.json', 'Read Photos', 'product-*.jpg'),
-	credentials: { mode: 'registered', skillSource: 'image-to-video-local' },
+	workflow: shippedExample('examples/002-local-photos-to-video.json', {
+		'Read Photos': { fileSelector: { shipped: '/path/to/.n8n-files/photos/*.jpg', value: imagePath('product-*.jpg') } },
+	}),
+	credentials: { mode: 'registered', customizeAttribution: true, skillSource: 'image-to-video-local' },
 	async assert({ items, json, sim, assert }) {
 		const uploads = (await sim.log()).filter((e) => e.method === 'POST' && e.path.startsWith('/api/upload-video/'));
 		assert.equal(uploads.length, 1, 'all five photos in one request');
