@@ -10,11 +10,12 @@ import type {
 } from 'n8n-workflow';
 
 import {
-	attributionHeaders,
-	connectionFromCredentials,
-	DEFAULT_BASE_URL,
-	type NemoVideoConnection,
-} from '../nodes/shared/transport/connection';
+	isTokenAccepted,
+	requestAnonymousToken,
+	tokenAttemptOf,
+	type HelperRequest,
+} from '../nodes/shared/transport/anonymousToken';
+import { connectionFromCredentials, DEFAULT_BASE_URL } from '../nodes/shared/transport/connection';
 
 export class NemoVideoApi implements ICredentialType {
 	name = 'nemoVideoApi';
@@ -119,32 +120,24 @@ export class NemoVideoApi implements ICredentialType {
 	// n8n calls this when the Session Token is empty, was rejected with HTTP 401, or the credential
 	// is being tested, and stores every key returned, so one anonymous token serves every execution
 	// until the service rejects it. The service issues one per client per 7 days: a stored token
-	// that still works is kept rather than replaced. An empty Client ID gets a generated UUID, saved
-	// with the token so it stays the same across executions.
+	// that still works is kept rather than replaced. The node passes a Client ID derived from the
+	// credential when the field is empty (the same on every worker), saved with the token; without
+	// one (no node involved) a random UUID is generated. Both calls have a timeout, and stop on the
+	// node's cancel signal when a node made n8n run this (see transport/anonymousToken.ts).
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const connection = connectionFromCredentials(credentials);
 		// A registered account sends its API Token as is: nothing to obtain, nothing to store (copying
 		// it into the Session Token would keep it in use after the API Token field is cleared).
 		if (connection.apiToken) return {};
-		if (connection.sessionToken && (await isTokenAccepted(this, connection))) {
+		const request = this.helpers.httpRequest as unknown as HelperRequest;
+		const attempt = tokenAttemptOf(credentials) ?? {};
+		if (connection.sessionToken && (await isTokenAccepted(request, connection, attempt))) {
 			return { sessionToken: connection.sessionToken };
 		}
 		const clientId = connection.clientId || randomUUID();
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${connection.baseUrl}/api/auth/anonymous-token`,
-			headers: { 'x-client-id': clientId, ...attributionHeaders(connection) },
-			json: true,
-		})) as { code?: number; message?: string; data?: { token?: string; user_id?: unknown } };
-		const token = response?.data?.token;
-		if (response?.code !== 0 || typeof token !== 'string' || token === '') {
-			throw new Error(
-				`NemoVideo did not issue an anonymous token (code ${String(response?.code)}: ${response?.message ?? 'no message'})`,
-			);
-		}
-		const userId = response.data?.user_id;
-		const stored: IDataObject = { sessionToken: token, userId: typeof userId === 'string' || typeof userId === 'number' ? String(userId) : '' };
-		if (!connection.clientId) stored.clientId = clientId;
+		const { token, userId } = await requestAnonymousToken(request, connection, clientId, attempt);
+		// n8n keeps a Client ID the user entered as an expression; a typed one is written back unchanged.
+		const stored: IDataObject = { sessionToken: token, userId, clientId };
 		return stored;
 	}
 
@@ -163,16 +156,4 @@ export class NemoVideoApi implements ICredentialType {
 
 	// The Test button is the nodes' `nemoVideoApiTest` (nodes/shared/credentialTest.ts): a declarative
 	// test request here would take precedence and pass on any HTTP 200, an HTML page included.
-}
-
-async function isTokenAccepted(ctx: IHttpRequestHelper, connection: NemoVideoConnection): Promise<boolean> {
-	const response = (await ctx.helpers.httpRequest({
-		method: 'GET',
-		url: `${connection.baseUrl}/api/credits/balance/simple`,
-		headers: { authorization: `Bearer ${connection.sessionToken}`, ...attributionHeaders(connection) },
-		json: true,
-		ignoreHttpStatusErrors: true,
-		returnFullResponse: true,
-	})) as { statusCode?: number; body?: { code?: number } };
-	return response.statusCode === 200 && response.body?.code === 0;
 }

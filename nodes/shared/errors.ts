@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { NemoVideoError } from './transport';
+import { seconds, type TokenOutcome } from './transport/anonymousToken';
 
 /**
  * Converts anything an operation threw into the n8n error shown to the user: API failures become
@@ -60,4 +61,79 @@ export function errorItemJson(error: NodeApiError | NodeOperationError): JsonObj
 	if (kind !== undefined) json.errorKind = kind as string;
 	if ((error as NodeApiError).httpCode) json.httpCode = (error as NodeApiError).httpCode;
 	return json;
+}
+
+/** Why a usable anonymous token could not be had; see CredentialTokens in client.ts. */
+export type TokenProblem =
+	| { kind: 'cancelled' }
+	| { kind: 'deadline'; ms: number }
+	| { kind: 'outcome'; outcome: Exclude<TokenOutcome, { kind: 'issued' } | { kind: 'clientRefused' }> }
+	| { kind: 'clientIdSpent'; hadToken: boolean; said: string; clientId: string }
+	| { kind: 'none' }
+	| { kind: 'unexpected'; message: string };
+
+const TOKEN_PATH = { method: 'POST', path: '/api/auth/anonymous-token' };
+const REACH_HINT =
+	'Check the Base URL in the NemoVideo credential and that this n8n can reach it, then run again. With a registered NemoVideo account, enter its API Token instead.';
+const NEW_CLIENT_ID_HINT =
+	'Either enter a new UUID in the credential’s Client ID field (a new anonymous token is a new NemoVideo user: 100 fresh credits, and sessions made with the old token are not visible to it), or enter a registered account’s API Token.';
+
+/** The error a node shows when it could not get an anonymous token. Never contains a token. */
+export function tokenError(problem: TokenProblem): NemoVideoError {
+	switch (problem.kind) {
+		case 'cancelled':
+			// "canceled" is the word n8n's WorkflowExecute looks for to record a run as canceled.
+			return new NemoVideoError('The execution was canceled while getting a NemoVideo token', {
+				kind: 'cancelled',
+				hint: 'The workflow was stopped or timed out; the token request was abandoned.',
+			});
+		case 'deadline':
+			return new NemoVideoError(`Getting an anonymous NemoVideo token took longer than ${seconds(problem.ms)}`, {
+				kind: 'timeout',
+				...TOKEN_PATH,
+				hint: `NemoVideo’s token endpoint or the token check did not answer in time. ${REACH_HINT}`,
+			});
+		case 'clientIdSpent':
+			return new NemoVideoError(
+				problem.hadToken
+					? 'NemoVideo rejected the credential’s anonymous token (expired or revoked) and will not issue a new one for its Client ID: one anonymous token per client per 7 days'
+					: 'NemoVideo will not issue an anonymous token for this credential’s Client ID: it already issued one in the last 7 days, which this credential does not hold',
+				{ kind: 'auth', httpStatus: 429, ...TOKEN_PATH, hint: NEW_CLIENT_ID_HINT },
+			);
+		case 'none':
+			return new NemoVideoError('NemoVideo answered the token request without a token', {
+				kind: 'auth',
+				...TOKEN_PATH,
+				hint: REACH_HINT,
+			});
+		case 'unexpected':
+			return new NemoVideoError(`Could not get an anonymous NemoVideo token: ${problem.message}`, {
+				kind: 'auth',
+				...TOKEN_PATH,
+				hint: REACH_HINT,
+			});
+	}
+	const { outcome } = problem;
+	if (outcome.kind === 'ipLimited') {
+		const wait = outcome.retryAfterMs !== undefined ? `about ${Math.ceil(outcome.retryAfterMs / 60_000)} min` : 'up to an hour';
+		return new NemoVideoError('NemoVideo refused a new anonymous token: too many were issued to this IP address', {
+			kind: 'rateLimit',
+			httpStatus: 429,
+			retryAfterMs: outcome.retryAfterMs,
+			...TOKEN_PATH,
+			hint: `Anonymous tokens are limited to five per IP address per hour. Wait ${wait} and run again, or enter a registered account’s API Token.`,
+		});
+	}
+	if (outcome.timedOut) {
+		return new NemoVideoError(`NemoVideo’s token endpoint did not answer (${outcome.message})`, {
+			kind: 'timeout',
+			...TOKEN_PATH,
+			hint: `No anonymous token was obtained. ${REACH_HINT}`,
+		});
+	}
+	return new NemoVideoError(`NemoVideo did not issue an anonymous token (${outcome.message})`, {
+		kind: 'auth',
+		...TOKEN_PATH,
+		hint: REACH_HINT,
+	});
 }
