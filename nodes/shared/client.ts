@@ -154,6 +154,7 @@ class CredentialTokens implements TokenSource {
 			const stored = await this.adoptStored(rejected);
 			if (stored) return stored;
 			if (outcome && outcome.kind !== 'issued') throw tokenError({ kind: 'outcome', outcome });
+			if (isTimeout(error)) throw tokenError({ kind: 'probeTimeout', ms: TOKEN_LIMITS.requestTimeoutMs });
 			throw tokenError({ kind: 'unexpected', message: messageOf(error) });
 		}
 		this.update(connectionFromCredentials(await this.ctx.getCredentials(CREDENTIAL_NAME)));
@@ -210,6 +211,13 @@ function isCancelled(error: unknown): boolean {
 /** Whether an answer's envelope says the token was rejected (code 1001/1010/1011 on HTTP 200). */
 function rejectsToken(answer: unknown): boolean {
 	return isRecord(answer) && typeof answer.code === 'number' && isTokenRejection(200, answer.code);
+}
+
+/** Whether n8n's helper gave up on a request for its timeout (axios: ECONNABORTED, "timeout of N ms exceeded"). */
+function isTimeout(error: unknown): boolean {
+	const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+	const text = [messageOf(error), (error as { code?: unknown })?.code, cause?.code, cause?.message].map(String).join(' ');
+	return /timeout|timed out|ECONNABORTED|ETIMEDOUT/i.test(text);
 }
 
 function messageOf(error: unknown): string {

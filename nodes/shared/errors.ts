@@ -69,6 +69,7 @@ export type TokenProblem =
 	| { kind: 'deadline'; ms: number }
 	| { kind: 'outcome'; outcome: Exclude<TokenOutcome, { kind: 'issued' } | { kind: 'clientRefused' }> }
 	| { kind: 'clientIdSpent'; hadToken: boolean; said: string; clientId: string }
+	| { kind: 'probeTimeout'; ms: number }
 	| { kind: 'none' }
 	| { kind: 'unexpected'; message: string };
 
@@ -100,6 +101,13 @@ export function tokenError(problem: TokenProblem): NemoVideoError {
 					: 'NemoVideo will not issue an anonymous token for this credential’s Client ID: it already issued one in the last 7 days, which this credential does not hold',
 				{ kind: 'auth', httpStatus: 429, ...TOKEN_PATH, hint: NEW_CLIENT_ID_HINT },
 			);
+		case 'probeTimeout':
+			return new NemoVideoError(`NemoVideo did not answer the token check in time (no answer within ${seconds(problem.ms)})`, {
+				kind: 'timeout',
+				method: 'GET',
+				path: '/api/credits/balance/simple',
+				hint: `The credential’s token could not be checked or replaced. ${REACH_HINT}`,
+			});
 		case 'none':
 			return new NemoVideoError('NemoVideo answered the token request without a token', {
 				kind: 'auth',
