@@ -1,7 +1,7 @@
 /** Render endpoints (`{success,data}` / `{success:false,error}` envelope): submit, poll, cancel, authenticated download. */
 import { requireAuth } from './auth';
 import { draftDurationMs, isDraftReady } from './draft';
-import { header, readJson, renderError, renderOk, str, type Ctx } from './http';
+import { header, readJson, renderError, renderOk, sendJson, str, type Ctx } from './http';
 import { assetFor, servedSize, streamMp4 } from './mp4';
 import type { SimState } from './state';
 import type { RenderRecord } from './types';
@@ -72,7 +72,8 @@ export async function handleRenderStart(ctx: Ctx): Promise<void> {
 	if (sim.renders.has(id)) return renderError(ctx, RENDER_ERRORS.duplicate);
 	const sessionId = str(body.sessionId) ?? str(body.session_id);
 	const session = sessionId ? sim.sessions.get(sessionId) : undefined;
-	if (!session || session.userId !== tok.userId) return renderError(ctx, RENDER_ERRORS.sessionNotFound);
+	// The render route speaks its own envelope but the same codes as the others: 1002 for an unknown session.
+	if (!session || session.userId !== tok.userId) return sendJson(ctx, 200, { success: false, code: 1002, error: RENDER_ERRORS.sessionNotFound });
 	const draft = body.draft !== undefined && body.draft !== null ? body.draft : session.state.draft;
 	if (!isDraftReady(draft)) return renderError(ctx, RENDER_ERRORS.draftNotReady);
 	const output = (body.output ?? {}) as { format?: unknown; quality?: unknown };

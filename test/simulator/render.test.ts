@@ -76,6 +76,12 @@ describe('simulator: render', () => {
 		expect(again.json).toEqual({ success: false, error: 'render id already exists' });
 	});
 
+	test('a start for an unknown session is {success:false, code:1002}, the code the other routes use', async () => {
+		const r = await call(sim, 'POST', '/api/render/proxy/lambda', { token, body: { id: 'r-nosession', sessionId: 'no-such-session', draft } });
+		expect(r.json).toEqual({ success: false, code: 1002, error: 'session not found' });
+		expect(sim.getRender('r-nosession')).toBeUndefined();
+	});
+
 	test('missing attribution headers -> HTTP 402; draft not ready -> success:false', async () => {
 		const r = await fetch(sim.url + '/api/render/proxy/lambda', {
 			method: 'POST',

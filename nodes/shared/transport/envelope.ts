@@ -14,13 +14,18 @@ export type Unwrapped =
 
 /**
  * Unwraps both NemoVideo envelopes: `{code, message, data}` (code 0 is success, even on any other
- * field) and the render endpoints' `{success, data | error}`. Anything else counts as data.
+ * field) and the render endpoints' `{success, data | error}`. A render failure may carry the same
+ * codes as the other endpoints (`{success:false, code:1002, error}`, or `error: {code, message}`):
+ * they are kept, so it is mapped like any other answer. Anything else counts as data.
  */
 export function unwrapEnvelope(body: unknown): Unwrapped {
 	if (!isRecord(body)) return { ok: true, data: body };
 	if (typeof body.success === 'boolean') {
 		if (body.success) return { ok: true, data: body.data };
-		return { ok: false, message: textOf(body.error ?? body.message) };
+		const nested = isRecord(body.error) ? body.error : undefined;
+		const code = codeOf(body.code ?? body.error_code ?? body.errorCode ?? nested?.code);
+		const message = textOf(nested ? (nested.message ?? nested.msg ?? body.message) : (body.error ?? body.message ?? body.msg));
+		return { ok: false, code: code === 0 ? undefined : code, message };
 	}
 	if (body.code !== undefined) {
 		const code = Number(body.code);
@@ -41,6 +46,13 @@ export function excerpt(text: string, max = 160): string {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A numeric code, also when sent as a string ("1002"); undefined when there is none. */
+function codeOf(value: unknown): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const code = Number(value);
+	return Number.isFinite(code) ? code : undefined;
 }
 
 function textOf(value: unknown): string | undefined {

@@ -311,6 +311,66 @@ describe('NemoVideo Export: Render', () => {
 		expect(only(result.output('Export')).json.metrics).toMatchObject({ polls: 1 });
 	});
 
+	it('a start answered {success:false, code:1002} says the session was not found, not that the API may have changed', async () => {
+		const sessionId = await readySession(simulator);
+		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 200, body: { success: false, code: 1002, error: 'session not found' } });
+		const result = await runWithSession(sessionId, render({}, { onError: 'continueRegularOutput' }));
+
+		expect(only(result.output('Export')).json).toMatchObject({
+			error: 'NemoVideo session not found (NemoVideo said: session not found)',
+			errorKind: 'sessionNotFound',
+			description: expect.not.stringMatching(/API may have changed/),
+		});
+		expect(requestsTo(simulator, 'POST', RENDER_START)).toHaveLength(1);
+	});
+
+	it('a status check answered {success:false, code:1002} cancels the render on NemoVideo and names it', async () => {
+		simulator.configure({ renderMs: 60_000 });
+		const sessionId = await readySession(simulator);
+		simulator.injectFault({ method: 'GET', path: RENDER_POLL.source, kind: 'status', status: 200, body: { success: false, code: 1002, error: 'session not found' } });
+		const result = await runWithSession(sessionId, render({}, { onError: 'continueRegularOutput' }));
+
+		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
+		const renderId = cancel.path.split('/')[5];
+		expect(only(result.output('Export')).json).toMatchObject({
+			error: `NemoVideo refused the status check of render ${renderId}: NemoVideo session not found (NemoVideo said: session not found); the node cancelled render ${renderId} on NemoVideo`,
+			errorKind: 'sessionNotFound',
+			description: expect.stringMatching(new RegExp(`^The node cancelled render ${renderId} rather than leave it running unwatched\\.`)),
+		});
+		expect(requestsTo(simulator, 'GET', RENDER_POLL)).toHaveLength(1);
+		expect(simulator.getRender(renderId)).toMatchObject({ cancelled: true, status: 'cancelled' });
+	});
+
+	it('status checks that keep failing (5xx after every retry) end the wait: the render is cancelled and named', async () => {
+		simulator.configure({ renderMs: 60_000 });
+		const sessionId = await readySession(simulator);
+		simulator.injectFault({ method: 'GET', path: RENDER_POLL.source, kind: 'status', status: 503, times: 9 });
+		const result = await runWithSession(sessionId, render());
+
+		expect(result.status).toBe('error');
+		expect(requestsTo(simulator, 'GET', RENDER_POLL).map((entry) => entry.status)).toEqual(Array(9).fill(503));
+		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
+		const renderId = cancel.path.split('/')[5];
+		expect(result.error?.message).toBe(
+			`NemoVideo's status checks of render ${renderId} kept failing: NemoVideo had a server error (HTTP 503) (NemoVideo said: simulated error: HTTP 503); the node cancelled render ${renderId} on NemoVideo`,
+		);
+		expect(errorDescription(result)).toMatch(/Rendering costs no credits/);
+		expect(simulator.getRender(renderId)).toMatchObject({ cancelled: true, status: 'cancelled' });
+	}, 60_000); // three polls on the real schedule (2 s, then growing), each retried by the transport
+
+	it('when that cancel fails too, the error says the render may still be running and how to find it', async () => {
+		simulator.configure({ renderMs: 60_000 });
+		const sessionId = await readySession(simulator);
+		simulator.injectFault({ method: 'GET', path: RENDER_POLL.source, kind: 'status', status: 200, body: { success: false, code: 1002, error: 'session not found' } });
+		simulator.injectFault({ method: 'POST', path: RENDER_CANCEL.source, kind: 'reset' });
+		const result = await runWithSession(sessionId, render());
+
+		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
+		const renderId = cancel.path.split('/')[5];
+		expect(result.error?.message).toMatch(new RegExp(`; cancelling render ${renderId} on NemoVideo failed \\(.+\\); it may still finish there$`));
+		expect(errorDescription(result)).toMatch(new RegExp(`^Render ${renderId} may still be running on NemoVideo: check it later with NemoVideo Export → Get Status \\(render ID ${renderId}\\)`));
+	});
+
 	it('falls back to the authenticated download endpoint when the result URL fails', async () => {
 		const sessionId = await readySession(simulator);
 		simulator.injectFault({ path: CDN.source, kind: 'cdnFail', status: 403 });
