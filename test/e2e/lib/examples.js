@@ -1,8 +1,8 @@
 'use strict';
 // Helpers for the example-workflow checks: load an example exactly as shipped, fill only its
 // placeholders (the folder of Read Files from Disk, an image URL), and prove a rendered MP4 plays
-// (ffprobe decodes every frame). The credential is bound by the runner (scripts/n8n/workflows.js
-// bindCredentials), as a user picks one after importing: the shipped file names none.
+// (ffprobe decodes every frame). The credential is bound by the runner (bindCredentials in
+// scripts/n8n), as a user picks one after importing: the shipped file names none.
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
