@@ -23,6 +23,7 @@ const { defaultLog, Timings } = require('./timings');
 const { REPO_ROOT, DEFAULT_EXECUTE_TIMEOUT_MS, processTimings, prepare, ensureN8n, runN8n, tail } = require('./prepare');
 const { CREDENTIAL_TYPE, newWorkflowId, newCredentialId, bindCredentials, normalizeWorkflow, readJsonFile } = require('./workflows');
 const { parseExecuteStdout, toResult } = require('./results');
+const { startN8nServer, N8nServer } = require('./server');
 
 /** @typedef {import('./results').RunResult} RunResult */
 
@@ -256,6 +257,8 @@ class N8nRunner {
 
 module.exports = {
 	N8nRunner,
+	startN8nServer,
+	N8nServer,
 	prepare,
 	ensureN8n,
 	bindCredentials,

@@ -15,6 +15,11 @@
  *     timeoutMs: 300000,           // per execution
  *     async assert(ctx) {},        // throw (node:assert) to fail; see CheckContext below
  *   };
+ *
+ * A check that needs something other than `n8n execute` (e.g. the editor of an `n8n start` server)
+ * exports `run(ctx)` instead of `workflow`: the suite then imports nothing for it, calls `run` once
+ * (ctx has `sim`, `runner`, `state`, `assert`, `log`; `results` stays empty) and then `assert(ctx)`.
+ * `run` must stop everything it starts, also when it throws.
  */
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
@@ -34,9 +39,10 @@ function loadChecks(filters = []) {
 		.map((f) => {
 			const check = require(path.join(CHECKS_DIR, f));
 			check.file = `test/e2e/checks/${f}`;
-			for (const key of ['name', 'workflow', 'assert']) {
+			for (const key of ['name', 'assert']) {
 				if (!check[key]) throw new Error(`${check.file}: a check must export "${key}"`);
 			}
+			if (!check.workflow && typeof check.run !== 'function') throw new Error(`${check.file}: a check must export "workflow" or "run"`);
 			return check;
 		})
 		.filter((c) => filters.length === 0 || filters.some((needle) => `${c.file} ${c.name}`.toLowerCase().includes(needle.toLowerCase())));
@@ -82,6 +88,7 @@ async function prepareChecks(checks, { runner, sim }) {
 	for (const check of checks) {
 		const entry = { check, state: {} };
 		entries.push(entry);
+		if (check.run && !check.workflow) continue; // drives n8n itself (see run(ctx) above)
 		try {
 			const data = credentialData(check.credentials ?? 'anonymous', sim);
 			if (data) entry.credential = { id: newCredentialId(), name: `NemoVideo e2e (${path.basename(check.file)})`, type: CREDENTIAL_TYPE, data };
@@ -93,7 +100,7 @@ async function prepareChecks(checks, { runner, sim }) {
 			entry.error = error;
 		}
 	}
-	const ready = entries.filter((e) => !e.error);
+	const ready = entries.filter((e) => !e.error && e.workflow);
 	try {
 		const credentials = ready.filter((e) => e.credential).map((e) => e.credential);
 		if (credentials.length) await runner.importCredentials(credentials);
@@ -124,12 +131,16 @@ async function runCheck(entry, { runner, sim, log }) {
 		await sim.restore();
 		if (check.simulator?.config) await sim.configure(check.simulator.config);
 		if (check.simulator?.faults) await sim.faults(check.simulator.faults);
-		const partial = { ...baseContext(entry, { runner, sim }), results, storedCredential: () => stored(runner, entry.credential) };
-		for (let i = 0; i < (check.runs ?? 1); i++) {
-			if (check.beforeRun) await check.beforeRun(partial, i);
-			const result = await runner.execute(entry.workflowId, { timeoutMs: check.timeoutMs });
-			results.push(result);
-			if (!check.expectFailure && !result.ok) throw new RunFailed(i + 1, result);
+		const partial = { ...baseContext(entry, { runner, sim }), results, log, storedCredential: () => stored(runner, entry.credential) };
+		if (check.run && !check.workflow) {
+			await check.run(partial);
+		} else {
+			for (let i = 0; i < (check.runs ?? 1); i++) {
+				if (check.beforeRun) await check.beforeRun(partial, i);
+				const result = await runner.execute(entry.workflowId, { timeoutMs: check.timeoutMs });
+				results.push(result);
+				if (!check.expectFailure && !result.ok) throw new RunFailed(i + 1, result);
+			}
 		}
 		const pick = (node, run) => {
 			const result = results[run ?? results.length - 1];
