@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { deepCopy, NodeOperationError } from 'n8n-workflow';
 
 import { nemoVideoClient } from './client';
 import { errorItemJson, toNodeError } from './errors';
@@ -29,12 +29,52 @@ export interface BatchOperation<T = unknown> {
 }
 
 /**
+ * An operation that runs once per group of input items asking for the same thing (e.g. one prompt
+ * per session): `groupKey` reads and checks one item before any request (throwing fails that item);
+ * items with the same key share one run of `execute` for the first of them, and every item of the
+ * group gets a copy of its output, paired to itself. Undefined: the item runs alone.
+ */
+export interface GroupedOperation {
+	execute: Operation;
+	groupKey(this: IExecuteFunctions, itemIndex: number): string | undefined;
+}
+
+/** The option (in the operation's Options collection) that turns grouping off for an item. */
+export const ONE_REQUEST_PER_ITEM = 'oneRequestPerItem';
+
+/**
+ * Opts an operation into grouping: items whose `key` values are equal share one run, unless the
+ * item's Options → One Request per Item is on. `key` reads the item's parameters the way the
+ * operation does (and throws the same errors for bad ones, so a bad item fails before any request).
+ */
+export function oncePerGroup(
+	execute: Operation,
+	key: (this: IExecuteFunctions, itemIndex: number) => unknown[],
+): GroupedOperation {
+	return {
+		execute,
+		groupKey(this: IExecuteFunctions, itemIndex: number) {
+			const parts = key.call(this, itemIndex);
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			if (options[ONE_REQUEST_PER_ITEM] === true) return undefined;
+			return JSON.stringify(parts);
+		},
+	};
+}
+
+/** The item's Options collection without the grouping switch, for a group key. */
+export function optionsForKey(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const { [ONE_REQUEST_PER_ITEM]: _ignored, ...rest } = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return rest;
+}
+
+/**
  * The item loop every NemoVideo node shares: picks the operation, pairs each output with its input
  * item, and turns failures into n8n errors (or error items when the node continues on fail).
  */
 export async function route(
 	this: IExecuteFunctions,
-	operations: Record<string, Operation | BatchOperation>,
+	operations: Record<string, Operation | BatchOperation | GroupedOperation>,
 ): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[operation];
@@ -43,7 +83,10 @@ export async function route(
 	}
 	const client = await nemoVideoClient(this);
 	const items = this.getInputData();
-	if (typeof execute !== 'function') return [await routeBatches.call(this, execute, client, items.length)];
+	if (typeof execute !== 'function') {
+		const batched = 'groupKey' in execute ? grouped(execute) : execute;
+		return [await routeBatches.call(this, batched, client, items.length)];
+	}
 	const output: INodeExecutionData[] = [];
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -108,6 +151,31 @@ async function routeBatches(
 	return results.flatMap((outputs, itemIndex) =>
 		(outputs ?? []).map((result) => ({ ...result, pairedItem: { item: itemIndex } })),
 	);
+}
+
+/**
+ * A grouped operation as a batch: the group's first item runs, and the others get copies of its
+ * output (their own json objects, so a later node changing one item does not change the others).
+ */
+function grouped(operation: GroupedOperation): BatchOperation<string | undefined> {
+	return {
+		async prepare(this: IExecuteFunctions, itemIndex: number) {
+			return operation.groupKey.call(this, itemIndex);
+		},
+		batchKey: (key) => key,
+		async send(this: IExecuteFunctions, batch, client) {
+			const results = await operation.execute.call(this, batch[0].itemIndex, client);
+			return batch.map((_, position) =>
+				position === 0
+					? results
+					: results.map((result) => ({
+							...result,
+							json: deepCopy(result.json),
+							...(result.binary ? { binary: { ...result.binary } } : {}),
+						})),
+			);
+		},
+	};
 }
 
 /**

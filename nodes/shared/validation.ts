@@ -1,5 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { resolveSessionId } from './sessionId';
+
 /** Reads a required text parameter, trimmed; refuses an empty value before anything is sent. */
 export function requiredText(
 	ctx: IExecuteFunctions,
@@ -16,12 +18,7 @@ export function requiredText(
 	return value;
 }
 
+/** The item's Session ID; when empty, the session of the NemoVideo Session node before this one (see sessionId.ts). */
 export function sessionIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
-	return requiredText(
-		ctx,
-		'sessionId',
-		itemIndex,
-		'Session ID',
-		'Wire in the sessionId from a NemoVideo Session "Create" step, e.g. {{ $json.sessionId }}, or paste an existing session ID.',
-	);
+	return resolveSessionId(ctx, itemIndex);
 }

@@ -7,8 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { sessionIdProperty } from '../../shared/descriptions';
+import { oneRequestPerItemOption, sessionIdProperty } from '../../shared/descriptions';
 import { errorItemJson, toNodeError } from '../../shared/errors';
+import { oncePerGroup, optionsForKey } from '../../shared/router';
 import { isToolRun } from '../../shared/toolRun';
 import { NemoVideoError, type NemoVideoClient } from '../../shared/transport';
 import { requiredText, sessionIdParameter } from '../../shared/validation';
@@ -74,6 +75,9 @@ const properties: INodeProperties[] = [
 				],
 				description: 'What to do when the agent answers without any text (about 30% of edits do)',
 			},
+			oneRequestPerItemOption(
+				'Whether to send the prompt once for every input item. Off (default): input items with the same Session ID, Prompt and options send it once (one charge), and every one of them gets the result, so five photos from one Upload make one prompt, not five.',
+			),
 		],
 	},
 ];
@@ -88,13 +92,7 @@ export async function execute(
 	client: NemoVideoClient,
 ): Promise<INodeExecutionData[]> {
 	const sessionId = sessionIdParameter(this, itemIndex);
-	const prompt = requiredText(
-		this,
-		'prompt',
-		itemIndex,
-		'Prompt',
-		'Write what the video agent should do, e.g. "Turn these photos into a 15-second video with smooth transitions", or map it from an earlier node.',
-	);
+	const prompt = promptParameter(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const maxWaitMs = maxWaitParameter(this, itemIndex, options.maxWaitMinutes);
 	const onSilentReply = options.onSilentReply === 'fail' ? 'fail' : 'summarize';
@@ -127,6 +125,26 @@ export async function execute(
 	if (isToolRun(this)) return [{ json: toolJson(report) }];
 	return [{ json }];
 }
+
+function promptParameter(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requiredText(
+		ctx,
+		'prompt',
+		itemIndex,
+		'Prompt',
+		'Write what the video agent should do, e.g. "Turn these photos into a 15-second video with smooth transitions", or map it from an earlier node.',
+	);
+}
+
+/**
+ * One prompt per distinct (session, prompt, options) among the input items: the items a Upload
+ * made from five photos share one edit. Every item is checked before anything is sent.
+ */
+export const grouped = oncePerGroup(execute, function (this: IExecuteFunctions, itemIndex: number) {
+	const options = optionsForKey(this, itemIndex);
+	maxWaitParameter(this, itemIndex, options.maxWaitMinutes);
+	return [sessionIdParameter(this, itemIndex), promptParameter(this, itemIndex), options];
+});
 
 function maxWaitParameter(ctx: IExecuteFunctions, itemIndex: number, value: unknown): number {
 	if (value === undefined || value === null || value === '') return MAX_WAIT_MINUTES * 60_000;

@@ -1,6 +1,6 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 
-import { CREDENTIALS, ICON } from '../../shared/descriptions';
+import { CREDENTIALS, ICON, withToolDefaults } from '../../shared/descriptions';
 import * as sendPrompt from './sendPrompt.operation';
 
 export const versionDescription: INodeTypeDescription = {
@@ -34,8 +34,9 @@ export const versionDescription: INodeTypeDescription = {
 			],
 			default: 'sendPrompt',
 		},
-		...sendPrompt.description,
+		...withToolDefaults(sendPrompt.description),
 	],
 };
 
-export const operations = { sendPrompt: sendPrompt.execute };
+/** Edit sends one prompt per session and prompt among its items (Options → One Request per Item turns it off). */
+export const operations = { sendPrompt: sendPrompt.grouped };

@@ -1,10 +1,16 @@
-import type { INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREDENTIALS, ICON } from '../../shared/descriptions';
+import { CREDENTIALS, ICON, oneRequestPerItemOption, withOption, withToolDefaults } from '../../shared/descriptions';
+import { oncePerGroup, optionsForKey } from '../../shared/router';
+import { sessionIdParameter } from '../../shared/validation';
 import * as cancel from './cancel.operation';
 import * as download from './download.operation';
 import * as getStatus from './getStatus.operation';
 import * as render from './render.operation';
+
+const renderOncePerItemOption = oneRequestPerItemOption(
+	'Whether to start one render for every input item. Off (default): input items with the same Session ID and settings share one render (the timeline is the same), and every one of them gets the video.',
+);
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'NemoVideo Export',
@@ -53,15 +59,26 @@ export const versionDescription: INodeTypeDescription = {
 			],
 			default: 'render',
 		},
-		...render.description,
-		...getStatus.description,
-		...download.description,
-		...cancel.description,
+		...withToolDefaults(withOption(render.description, renderOncePerItemOption)),
+		...withToolDefaults(getStatus.description),
+		...withToolDefaults(download.description),
+		...withToolDefaults(cancel.description),
 	],
 };
 
+/**
+ * Render runs once per session among its items (the session's timeline is one video); Options →
+ * One Request per Item turns that off.
+ */
+const renderOncePerSession = oncePerGroup(render.execute, function (this: IExecuteFunctions, itemIndex: number) {
+	const waitForCompletion = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const output = waitForCompletion ? this.getNodeParameter('output', itemIndex, 'both') : 'url';
+	const field = output === 'url' ? null : this.getNodeParameter('binaryPropertyName', itemIndex, 'data');
+	return [sessionIdParameter(this, itemIndex), waitForCompletion, output, field, optionsForKey(this, itemIndex)];
+});
+
 export const operations = {
-	render: render.execute,
+	render: renderOncePerSession,
 	getStatus: getStatus.execute,
 	download: download.execute,
 	cancel: cancel.execute,

@@ -1,6 +1,6 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 
-import { CREDENTIALS, ICON } from '../../shared/descriptions';
+import { CREDENTIALS, ICON, withToolDefaults } from '../../shared/descriptions';
 import * as create from './create.operation';
 import * as getState from './getState.operation';
 
@@ -40,7 +40,7 @@ export const versionDescription: INodeTypeDescription = {
 			default: 'create',
 		},
 		...create.description,
-		...getState.description,
+		...withToolDefaults(getState.description),
 	],
 };
 

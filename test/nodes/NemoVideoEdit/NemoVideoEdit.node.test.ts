@@ -265,11 +265,26 @@ describe('NemoVideo Edit: refusals', () => {
 		expect(simulator.log.length).toBe(before);
 	});
 
-	it('each item is its own edit; a failed item does not stop the others under Continue', async () => {
+	it('items with the same session and prompt share one edit; a failed item does not stop the others under Continue', async () => {
 		const good = await sessionWithPhotos();
 		const items = node('Items', CODE_TYPE, { jsCode: `return [{ sid: ${JSON.stringify(good)} }, { sid: 'gone' }, { sid: ${JSON.stringify(good)} }];` });
 		const result = await runChain(
 			[items, edit({ sessionId: '={{ $json.sid }}', prompt: PROMPT }, { onError: 'continueRegularOutput' })],
+			nemoVideoCredentials(simulator.url),
+		);
+		const output = result.output('Edit');
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].json.changed).toBe(true);
+		expect(output[1].json).toMatchObject({ errorKind: 'sessionNotFound' });
+		expect(output[2].json).toEqual(output[0].json);
+		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(1);
+	});
+
+	it('with One Request per Item, each item is its own edit', async () => {
+		const good = await sessionWithPhotos();
+		const items = node('Items', CODE_TYPE, { jsCode: `return [{ sid: ${JSON.stringify(good)} }, { sid: 'gone' }, { sid: ${JSON.stringify(good)} }];` });
+		const result = await runChain(
+			[items, edit({ sessionId: '={{ $json.sid }}', prompt: PROMPT, options: { oneRequestPerItem: true } }, { onError: 'continueRegularOutput' })],
 			nemoVideoCredentials(simulator.url),
 		);
 		const output = result.output('Edit');
