@@ -5,6 +5,7 @@ import { BINARY_ENCODING, NodeOperationError, type IBinaryData, type IExecuteFun
 import { isToolRun } from '../../shared/toolRun';
 import { checkFile, checkUrl, HEAD_BYTES, readHead } from '../../shared/transport/fileType';
 import type { UploadSource } from '../../shared/transport/multipart';
+import { heicToJpeg, MAX_HEIC_BYTES } from './heicToJpeg';
 
 /** Read size of the binary store stream while uploading (fewer, larger chunks; still bounded memory). */
 const UPLOAD_CHUNK_BYTES = 1024 * 1024;
@@ -12,6 +13,8 @@ const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 export interface CheckedFile extends UploadSource {
 	/** The binary field the file came from. */
 	field: string;
+	/** The HEIC file's own name, when the node converts it to JPEG before sending. */
+	convertedFrom?: string;
 }
 
 /**
@@ -20,14 +23,15 @@ export interface CheckedFile extends UploadSource {
  * as streams (the head once, then reopened from the start for the upload); inline base64 binaries
  * are decoded once, as they are already in memory.
  */
-export async function binaryFiles(ctx: IExecuteFunctions, itemIndex: number): Promise<CheckedFile[]> {
+export async function binaryFiles(ctx: IExecuteFunctions, itemIndex: number, convertHeic: boolean): Promise<CheckedFile[]> {
 	const item = ctx.getInputData()[itemIndex];
 	const available = Object.keys(item.binary ?? {});
 	const fields = selectedFields(ctx, itemIndex, available);
 	const files: CheckedFile[] = [];
 	for (const field of fields) {
 		const binary = item.binary?.[field] as IBinaryData;
-		files.push(binary.id ? await storedFile(ctx, itemIndex, field, binary, binary.id) : inlineFile(ctx, itemIndex, field, binary));
+		const file = binary.id ? await storedFile(ctx, itemIndex, field, binary, binary.id, convertHeic) : inlineFile(ctx, itemIndex, field, binary, convertHeic);
+		files.push(file);
 	}
 	return files;
 }
@@ -91,6 +95,7 @@ async function storedFile(
 	field: string,
 	binary: IBinaryData,
 	id: string,
+	convertHeic: boolean,
 ): Promise<CheckedFile> {
 	let head: Buffer;
 	let metadata: { fileName?: string; mimeType?: string; fileSize?: number } | undefined;
@@ -104,15 +109,15 @@ async function storedFile(
 		});
 	}
 	const size = finiteNumber(metadata?.fileSize) ?? finiteNumber(binary.bytes);
-	return checked(ctx, itemIndex, field, binary, head, size, metadata, {
+	return checked(ctx, itemIndex, field, binary, head, size, metadata, convertHeic, {
 		open: async () => await ctx.helpers.getBinaryStream(id, UPLOAD_CHUNK_BYTES),
 		replayable: true,
 	});
 }
 
-function inlineFile(ctx: IExecuteFunctions, itemIndex: number, field: string, binary: IBinaryData): CheckedFile {
+function inlineFile(ctx: IExecuteFunctions, itemIndex: number, field: string, binary: IBinaryData, convertHeic: boolean): CheckedFile {
 	const buffer = Buffer.from(binary.data ?? '', BINARY_ENCODING);
-	return checked(ctx, itemIndex, field, binary, buffer.subarray(0, HEAD_BYTES), buffer.length, undefined, {
+	return checked(ctx, itemIndex, field, binary, buffer.subarray(0, HEAD_BYTES), buffer.length, undefined, convertHeic, {
 		open: async () => Readable.from([buffer], { objectMode: false }),
 		replayable: true,
 	});
@@ -126,15 +131,21 @@ function checked(
 	head: Buffer,
 	size: number | undefined,
 	metadata: { fileName?: string; mimeType?: string } | undefined,
+	convertHeic: boolean,
 	reader: Pick<UploadSource, 'open' | 'replayable'>,
 ): CheckedFile {
 	const fileName = binary.fileName || metadata?.fileName || '';
-	const check = checkFile({ fileName, mimeType: binary.mimeType || metadata?.mimeType, size, head });
+	const check = checkFile({ fileName, mimeType: binary.mimeType || metadata?.mimeType, size, head }, { convertHeic, maxHeicBytes: MAX_HEIC_BYTES });
 	if (!check.ok) {
 		throw new NodeOperationError(ctx.getNode(), `${check.message} (binary field "${field}")`, {
 			itemIndex,
 			description: `${check.found} ${check.fix} Nothing was uploaded for this item.`,
 		});
+	}
+	if (check.convert === 'heicToJpeg') {
+		// Converted when its part is reached (one at a time); the JPEG's size is known only then.
+		const shown = fileName || check.uploadName;
+		return { field, fileName: check.uploadName, contentType: check.contentType, convertedFrom: shown, replayable: reader.replayable, open: async () => Readable.from([await heicToJpeg(shown, reader.open)]) };
 	}
 	return { field, fileName: check.uploadName, contentType: check.contentType, size, ...reader };
 }

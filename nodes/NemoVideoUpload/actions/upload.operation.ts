@@ -9,10 +9,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sessionIdProperty } from '../../shared/descriptions';
 import type { BatchOperation } from '../../shared/router';
-import { NemoVideoError, uploadUrls, type NemoVideoClient, type UploadedFile } from '../../shared/transport';
+import { NemoVideoError, uploadUrls, type NemoVideoClient } from '../../shared/transport';
 import { uploadSources } from '../../shared/transport/multipart';
 import { confirmedUpload, type ConfirmedUpload } from '../../shared/transport/uploadConfirm';
 import { sessionIdParameter } from '../../shared/validation';
+import { assignFiles, lastSegment, type SentPart } from './assignFiles';
 import { binaryFiles, itemUrls, type CheckedFile } from './sources';
 
 /** A 200 MB file on a slow line takes minutes; silence (no bytes accepted, no answer) is what fails. */
@@ -91,6 +92,13 @@ const properties: INodeProperties[] = [
 				description: 'Whether to upload the files of all items (with the same Session ID) in one request instead of one request per item. Each input item still gets its own output item listing its files.',
 			},
 			{
+				displayName: 'Convert HEIC to JPEG',
+				name: 'convertHeic',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to convert HEIC/HEIF photos (the iPhone’s format, e.g. from a Google Drive folder) to JPEG before uploading them; NemoVideo does not accept HEIC. On when not added. Off: HEIC files are refused before anything is sent.',
+			},
+			{
 				displayName: 'Keep Input Binary Data',
 				name: 'keepBinary',
 				type: 'boolean',
@@ -118,7 +126,7 @@ export const execute: BatchOperation<Prepared> = {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const common = { sessionId, keepBinary: options.keepBinary === true, combine: options.combineItems === true };
 		if (source === 'url') return { ...common, source: 'url', urls: itemUrls(this, itemIndex) };
-		return { ...common, source: 'binary', files: await binaryFiles(this, itemIndex) };
+		return { ...common, source: 'binary', files: await binaryFiles(this, itemIndex, options.convertHeic !== false) };
 	},
 
 	batchKey(this: IExecuteFunctions, prepared: Prepared): string | undefined {
@@ -131,10 +139,10 @@ export const execute: BatchOperation<Prepared> = {
 		client: NemoVideoClient,
 	): Promise<INodeExecutionData[][]> {
 		const { sessionId } = batch[0].prepared;
-		const parts = batch.map(({ prepared }) =>
+		const parts: SentPart[][] = batch.map(({ prepared }) =>
 			prepared.source === 'url'
 				? prepared.urls.map((url) => ({ name: lastSegment(url), origin: url }))
-				: prepared.files.map((file) => ({ name: file.fileName, origin: file.field })),
+				: prepared.files.map((file) => ({ name: file.fileName, origin: file.field, convertedFrom: file.convertedFrom })),
 		);
 		const first = batch[0].prepared;
 		let outcome: ConfirmedUpload;
@@ -181,89 +189,4 @@ function canceledError(): NemoVideoError {
 		kind: 'cancelled',
 		hint: 'Nothing more is sent. A file whose bytes had all been sent may still have reached the session: check the session state before uploading it again.',
 	});
-}
-
-interface ItemFiles {
-	files: IDataObject[];
-	/** Set when the service's answer could not be matched file by file to what this item sent. */
-	warning?: string;
-	/** Files of the answer that matched no item's file (combined requests only). */
-	unmatchedFiles?: IDataObject[];
-}
-
-/**
- * Gives each item the files it sent. The service answers in the order of the parts, so files are
- * assigned by position. If its count differs, a single item gets every file of the answer; items
- * of a combined request get the files matching their names, and an item with a file the answer
- * does not match gets a warning and the answer's unmatched files instead of silently fewer files.
- */
-function assignFiles(parts: Array<Array<{ name: string; origin: string }>>, uploaded: UploadedFile[]): ItemFiles[] {
-	const total = parts.reduce((sum, item) => sum + item.length, 0);
-	if (uploaded.length === total) {
-		let offset = 0;
-		return parts.map((item) => ({ files: item.map((part) => describeFile(uploaded[offset++], part.origin)) }));
-	}
-	const left = [...uploaded];
-	const matched = parts.map((item) =>
-		item.map((part) => {
-			const index = left.findIndex((file) => file.filename === part.name);
-			return index < 0 ? undefined : describeFile(left.splice(index, 1)[0], part.origin);
-		}),
-	);
-	const counts = `NemoVideo reported ${uploaded.length} file(s) for the ${total} sent`;
-	const check = 'NemoVideo Session → Get State shows which files the session holds.';
-	if (parts.length === 1) {
-		return [
-			{
-				files: [...matched[0].filter(isDefined), ...left.map((file) => describeFile(file, null))],
-				warning: `${counts}; all it reported are listed here (source is null where a name differs from the file sent). ${check}`,
-			},
-		];
-	}
-	const unmatchedFiles = left.map((file) => describeFile(file, null));
-	const affected = matched.map((item) => item.includes(undefined));
-	// Every file sent was matched but the answer had more: the first item carries the extra ones.
-	if (unmatchedFiles.length > 0 && !affected.includes(true)) affected[0] = true;
-	return parts.map((item, position) => {
-		const files = matched[position].filter(isDefined);
-		if (!affected[position]) return { files };
-		const missing = item.filter((_, index) => matched[position][index] === undefined).map((part) => `"${part.name}"`);
-		const notMatched = missing.length > 0 ? `, and the answer could not be matched to this item's file(s) ${missing.join(', ')}` : '';
-		const leftOver =
-			unmatchedFiles.length > 0
-				? ' The files of the answer that matched none of the files sent are in unmatchedFiles (the same list on every item affected).'
-				: '';
-		return {
-			files,
-			warning: `${counts} in one request${notMatched}.${leftOver} ${check}`,
-			...(unmatchedFiles.length > 0 ? { unmatchedFiles } : {}),
-		};
-	});
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-	return value !== undefined;
-}
-
-function describeFile(file: UploadedFile, origin: string | null): IDataObject {
-	return {
-		fileName: file.filename,
-		fileType: file.fileType ?? null,
-		cdnUrl: file.cdnUrl ?? null,
-		duration: file.duration ?? null,
-		width: file.width ?? null,
-		height: file.height ?? null,
-		fps: file.fps ?? null,
-		hash: file.hash ?? null,
-		source: origin,
-	};
-}
-
-function lastSegment(url: string): string {
-	const segment = new URL(url).pathname.split('/').pop() ?? '';
-	try {
-		return decodeURIComponent(segment);
-	} catch {
-		return segment;
-	}
 }

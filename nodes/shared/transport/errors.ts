@@ -16,8 +16,9 @@ export type NemoVideoErrorKind =
 	| 'render'
 	| 'request';
 
+/** What the service accepts: HEIC is advertised by the product pages, but the service answers 4001 for it. */
 export const ACCEPTED_FORMATS =
-	'images jpg, jpeg, png, gif, webp, heic; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac';
+	'images jpg, jpeg, png, gif, webp; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac';
 
 export interface NemoVideoErrorDetails {
 	kind: NemoVideoErrorKind;

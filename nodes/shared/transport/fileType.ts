@@ -126,15 +126,27 @@ export interface FileFacts {
 }
 
 export type FileCheck =
-	| { ok: true; format: MediaFormat; uploadName: string; contentType: string }
+	| { ok: true; format: MediaFormat; uploadName: string; contentType: string; convert?: 'heicToJpeg' }
 	| { ok: false; kind: 'fileType' | 'fileSize'; message: string; found: string; fix: string };
+
+export interface CheckOptions {
+	maxBytes?: number;
+	/**
+	 * HEIC/HEIF photos: NemoVideo's product pages advertise them but the service answers 4001. When
+	 * true they pass, to be converted to JPEG and sent as `<name>.jpg`; otherwise they are refused.
+	 */
+	convertHeic?: boolean;
+	/** Largest HEIC file converted (the conversion reads the whole file). */
+	maxHeicBytes?: number;
+}
 
 /**
  * Checks one file against NemoVideo's formats and size limit. Content decides the format; a name
  * extension or MIME type, when they say something, must fit it. A file without an extension is
  * sent with the detected one so the service sees a consistent name.
  */
-export function checkFile(file: FileFacts, maxBytes = MAX_UPLOAD_BYTES): FileCheck {
+export function checkFile(file: FileFacts, options: CheckOptions = {}): FileCheck {
+	const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
 	const shown = file.fileName || '(unnamed)';
 	const extension = extensionOf(file.fileName);
 	const mimeType = normaliseMimeType(file.mimeType);
@@ -192,8 +204,33 @@ export function checkFile(file: FileFacts, maxBytes = MAX_UPLOAD_BYTES): FileChe
 			fix: `Compress or resize the file below ${formatBytes(maxBytes)} (for example re-encode video at a lower bitrate or resolution) and try again.`,
 		};
 	}
+	if (content.name === 'heic') return checkHeic(file, shown, foundText, options);
 	const uploadName = extension === '' ? `${file.fileName || 'file'}.${content.extension}` : file.fileName;
 	return { ok: true, format: content, uploadName, contentType: NEUTRAL_MIME_TYPES.has(mimeType) ? content.mimeType : mimeType };
+}
+
+function checkHeic(file: FileFacts, shown: string, found: string, options: CheckOptions): FileCheck {
+	if (!options.convertHeic) {
+		return {
+			ok: false,
+			kind: 'fileType',
+			message: `File "${shown}" is a HEIC photo, which NemoVideo does not accept`,
+			found,
+			fix: `Turn on Options → Convert HEIC to JPEG to have the node convert it before upload, or convert it to JPEG before this node. NemoVideo accepts ${ACCEPTED_FORMATS}.`,
+		};
+	}
+	const maxHeicBytes = options.maxHeicBytes ?? MAX_UPLOAD_BYTES;
+	if (file.size !== undefined && file.size > maxHeicBytes) {
+		return {
+			ok: false,
+			kind: 'fileSize',
+			message: `HEIC photo "${shown}" is too large to convert: ${formatBytes(file.size)} (limit ${formatBytes(maxHeicBytes)})`,
+			found,
+			fix: 'Convert it to JPEG before this node (e.g. export it from the Photos app as "Most Compatible"), then upload the JPEG.',
+		};
+	}
+	const base = file.fileName.replace(/\.(heic|heif)$/i, '');
+	return { ok: true, format: FORMATS.jpeg, uploadName: `${base || 'photo'}.jpg`, contentType: 'image/jpeg', convert: 'heicToJpeg' };
 }
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; message: string; fix: string };
@@ -218,6 +255,13 @@ export function checkUrl(raw: string): UrlCheck {
 		};
 	}
 	const extension = extensionOf(decodeURIComponent(url.pathname.split('/').pop() ?? ''));
+	if (extension === 'heic' || extension === 'heif') {
+		return {
+			ok: false,
+			message: `The URL "${raw}" points to a HEIC photo, which NemoVideo does not accept`,
+			fix: 'The node converts HEIC to JPEG only for files it sends itself: fetch the photo first (HTTP Request with Response Format "File", or Google Drive "Download"), then upload it with Source "Binary File" and Options → Convert HEIC to JPEG on.',
+		};
+	}
 	if (REFUSED_URL_EXTENSIONS.has(extension)) {
 		return {
 			ok: false,

@@ -187,6 +187,8 @@ function changed(source: UploadSource, bytes: number): Error {
 }
 
 function readFailure(source: UploadSource, error: unknown): Error {
+	// A source's own refusal (e.g. a HEIC photo that cannot be converted) already says what to do.
+	if (error instanceof NemoVideoError) return error;
 	const reason = (error as Error)?.message ?? String(error);
 	return new Error(`Could not read the file "${source.fileName}" to upload it: ${reason}`);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,6 +20,7 @@ let simulator: Simulator;
 let dir: string;
 let sessionId: string;
 const photo = png(1280, 720, 4000);
+const HEIC_FIXTURE = join(__dirname, '../../fixtures/product-1.heic');
 const shot = jpeg(640, 480);
 
 beforeAll(async () => {
@@ -28,6 +29,9 @@ beforeAll(async () => {
 	writeFileSync(join(dir, 'photo.png'), photo);
 	writeFileSync(join(dir, 'shot.jpg'), shot);
 	copyFileSync(SAMPLE_MP4, join(dir, 'clip.mp4'));
+	copyFileSync(HEIC_FIXTURE, join(dir, 'product-1.heic'));
+	// HEIC leading bytes, then nothing a decoder can use.
+	writeFileSync(join(dir, 'broken.heic'), Buffer.concat([readFileSync(HEIC_FIXTURE).subarray(0, 64), Buffer.alloc(200, 7)]));
 	writeFileSync(join(dir, 'notes.png'), 'just some notes, not a picture at all');
 });
 afterAll(async () => {
@@ -183,7 +187,7 @@ describe('NemoVideo Upload: binary files', () => {
 		expect(result.error?.message).toBe(
 			'File "notes.png" is not a format NemoVideo accepts: its content is text ("just some notes, not a p…") (binary field "data")',
 		);
-		expect(errorDescription(result)).toMatch(/^Found: name "notes.png", MIME type image\/png, content text .*, size 37 bytes\. NemoVideo accepts images jpg, jpeg, png, gif, webp, heic; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac/);
+		expect(errorDescription(result)).toMatch(/^Found: name "notes.png", MIME type image\/png, content text .*, size 37 bytes\. NemoVideo accepts images jpg, jpeg, png, gif, webp; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac/);
 		expect(errorDescription(result)).toMatch(/Nothing was uploaded for this item\.$/);
 		expect(uploads()).toHaveLength(0);
 	});
@@ -233,6 +237,58 @@ describe('NemoVideo Upload: binary files', () => {
 		const result = await runChain([files('photo.png'), upload({ sessionId: ' ' })], nemoVideoCredentials(simulator.url));
 
 		expect(result.error?.message).toBe('Session ID is empty');
+		expect(uploads()).toHaveLength(0);
+	});
+});
+
+describe('NemoVideo Upload: HEIC photos', () => {
+	it('converts a HEIC photo to JPEG before upload by default: the service receives a JPEG and accepts it', async () => {
+		const result = await runChain([files('product-1.heic'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('success');
+		const [item] = result.output('Upload');
+		expect(item.json.files).toEqual([
+			expect.objectContaining({ fileName: 'product-1.jpg', fileType: 'image', width: 160, height: 120, source: 'data', convertedFrom: 'product-1.heic' }),
+		]);
+		const [stored] = simulator.getSession(sessionId)?.state.video_infos ?? [];
+		expect(stored).toMatchObject({ filename: 'product-1.jpg', format: 'jpeg', mime: 'image/jpeg', width: 160, height: 120 });
+		const served = Buffer.from(await (await fetch(stored.cdn_url)).arrayBuffer());
+		expect([...served.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+		expect(served.length).toBe(stored.size);
+		expect(uploads()).toHaveLength(1);
+	});
+
+	it('converts HEIC photos among other files of a combined request, each item keeping its own file', async () => {
+		const result = await runChain([files('photo.png', 'product-1.heic'), upload({ options: { combineItems: true } })], nemoVideoCredentials(simulator.url));
+
+		expect(result.output('Upload').map((item) => (item.json.files as Array<{ fileName: string }>)[0].fileName)).toEqual(['photo.png', 'product-1.jpg']);
+		expect(uploadedNames()).toEqual(['photo.png', 'product-1.jpg']);
+		expect(uploads()).toHaveLength(1);
+	});
+
+	it('with Convert HEIC to JPEG off, a HEIC photo is refused before anything is sent, with a hint to turn it on', async () => {
+		const result = await runChain([files('product-1.heic'), upload({ options: { convertHeic: false } })], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('File "product-1.heic" is a HEIC photo, which NemoVideo does not accept (binary field "data")');
+		expect(errorDescription(result)).toMatch(/^Found: name "product-1.heic", MIME type image\/heic, content HEIC, size 1\.6 KB\. Turn on Options → Convert HEIC to JPEG to have the node convert it before upload/);
+		expect(uploads()).toHaveLength(0);
+	});
+
+	it('a HEIC file that cannot be decoded fails the item with that reason, and nothing is stored', async () => {
+		const result = await runChain([files('broken.heic'), upload()], nemoVideoCredentials(simulator.url));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^HEIC photo "broken.heic" could not be converted to JPEG \(.+\)$/);
+		expect(errorDescription(result)).toMatch(/^Convert the photo to JPEG before this node .*nothing of it was stored\.$/);
+		expect(uploadedNames()).toEqual([]);
+	});
+
+	it('a HEIC URL is refused before sending: the service cannot take it and only files the node sends are converted', async () => {
+		const result = await runChain([upload({ source: 'url', urls: 'https://example.com/IMG_0001.HEIC' })], nemoVideoCredentials(simulator.url));
+
+		expect(result.error?.message).toBe('The URL "https://example.com/IMG_0001.HEIC" points to a HEIC photo, which NemoVideo does not accept');
+		expect(errorDescription(result)).toMatch(/Convert HEIC to JPEG on/);
 		expect(uploads()).toHaveLength(0);
 	});
 });
@@ -304,7 +360,7 @@ describe('NemoVideo Upload: service errors, resets and cancel', () => {
 
 		expect(result.output('Upload')[0].json).toMatchObject({
 			error: 'NemoVideo does not accept this file type (NemoVideo said: unsupported file type: photo.png)',
-			description: expect.stringMatching(/^Accepted formats: images jpg, jpeg, png, gif, webp, heic; video mp4/),
+			description: expect.stringMatching(/^Accepted formats: images jpg, jpeg, png, gif, webp; video mp4/),
 			errorKind: 'fileType',
 		});
 	});

@@ -58,7 +58,7 @@ describe('error codes become messages that say what to do', () => {
 	const cases: Array<[string, object, string, RegExp, RegExp]> = [
 		['1002 session not found', { status: 200, body: { code: 1002, message: 'session not found' } }, 'sessionNotFound', /session not found/i, /Session ID/],
 		['2001 out of credits (registered)', { status: 200, body: { code: 2001, message: 'insufficient credits' } }, 'credits', /Not enough NemoVideo credits/, /Top up/],
-		['4001 unsupported type', { status: 200, body: { code: 4001, message: 'unsupported' } }, 'fileType', /file type/, /jpg, jpeg, png, gif, webp, heic/],
+		['4001 unsupported type', { status: 200, body: { code: 4001, message: 'unsupported' } }, 'fileType', /file type/, /jpg, jpeg, png, gif, webp; video/],
 		['4002 too large', { status: 200, body: { code: 4002, message: 'too large' } }, 'fileSize', /limit 200 MB/, /Compress/],
 		['HTTP 402', { status: 402, body: { code: 402, message: 'payment required' } }, 'plan', /HTTP 402/, /not a credits problem/],
 		['HTTP 400 missing client id', { status: 400, body: { code: 400, message: 'missing X-Client-Id' } }, 'clientId', /client ID/, /Client ID field/],

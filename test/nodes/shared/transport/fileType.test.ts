@@ -66,7 +66,29 @@ describe('checking a file before it is sent', () => {
 		if (check.ok) return;
 		expect(check.message).toBe('File "notes.png" is not a format NemoVideo accepts: its content is text ("just some notes, not med…")');
 		expect(check.found).toBe('Found: name "notes.png", MIME type image/png, content text ("just some notes, not med…"), size 26 bytes.');
-		expect(check.fix).toMatch(/jpg, jpeg, png, gif, webp, heic; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac/);
+		expect(check.fix).toMatch(/jpg, jpeg, png, gif, webp; video mp4, mov, avi, webm, mkv; audio mp3, wav, m4a, aac/);
+	});
+
+	it('a HEIC photo is refused unless it is to be converted: NemoVideo answers 4001 for HEIC', () => {
+		const heic = bytes([0, 0, 0, 0x18], 'ftypheic');
+		const refused = checkFile({ fileName: 'IMG_0001.HEIC', mimeType: 'image/heic', size: 2_000_000, head: heic });
+		expect(refused).toMatchObject({ ok: false, kind: 'fileType', message: 'File "IMG_0001.HEIC" is a HEIC photo, which NemoVideo does not accept' });
+		if (refused.ok) return;
+		expect(refused.fix).toMatch(/^Turn on Options → Convert HEIC to JPEG/);
+		expect(refused.fix).toMatch(/NemoVideo accepts images jpg, jpeg, png, gif, webp; video/);
+
+		expect(checkFile({ fileName: 'IMG_0001.HEIC', mimeType: 'image/heic', size: 2_000_000, head: heic }, { convertHeic: true })).toEqual({
+			ok: true,
+			format: expect.objectContaining({ name: 'jpeg' }),
+			uploadName: 'IMG_0001.jpg',
+			contentType: 'image/jpeg',
+			convert: 'heicToJpeg',
+		});
+		expect(checkFile({ fileName: 'big.heic', size: 65 * 1024 * 1024, head: heic }, { convertHeic: true, maxHeicBytes: 64 * 1024 * 1024 })).toMatchObject({
+			ok: false,
+			kind: 'fileSize',
+			message: 'HEIC photo "big.heic" is too large to convert: 65 MB (limit 64 MB)',
+		});
 	});
 
 	it('refuses PNG content named .jpg and suggests the right extension', () => {
