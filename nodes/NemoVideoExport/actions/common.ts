@@ -14,6 +14,8 @@ import {
 import { badPercentEscape, formatBytes } from '../../shared/transport/fileType';
 import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
 
+import { binaryStoreLimitError } from './binaryStoreLimit';
+
 /** Download limits: a stalled transfer fails after a minute of silence; a slow one may take an hour. */
 export const DOWNLOAD_LIMITS = { timeoutMs: 60 * 60_000, idleTimeoutMs: 60_000 };
 
@@ -126,7 +128,7 @@ export async function storeRenderedVideo(
 	} catch (error) {
 		opened.body.destroy();
 		tap.stream.destroy();
-		throw transferError(client, error, tap.bytes());
+		throw binaryStoreLimitError(error, tap.bytes()) ?? transferError(client, error, tap.bytes());
 	}
 	const header = tap.result();
 	return {
