@@ -12,7 +12,7 @@ import type { BatchOperation } from '../../shared/router';
 import { NemoVideoError, uploadUrls, type NemoVideoClient } from '../../shared/transport';
 import { uploadSources } from '../../shared/transport/multipart';
 import { confirmedUpload, type ConfirmedUpload } from '../../shared/transport/uploadConfirm';
-import { sessionIdParameter } from '../../shared/validation';
+import { sessionIdOrNewSession } from '../../shared/sessionId';
 import { assignFiles, lastSegment, type SentPart } from './assignFiles';
 import { binaryFiles, itemUrls, type CheckedFile } from './sources';
 
@@ -121,7 +121,8 @@ type Prepared =
 export const execute: BatchOperation<Prepared> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number, client: NemoVideoClient): Promise<Prepared> {
 		if (client.cancelSignal?.aborted) throw canceledError();
-		const sessionId = sessionIdParameter(this, itemIndex);
+		// No session on the item and no Session node before this one: one new session for the run.
+		const sessionId = await sessionIdOrNewSession(this, itemIndex, client);
 		const source = this.getNodeParameter('source', itemIndex, 'binary') as string;
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const common = { sessionId, keepBinary: options.keepBinary === true, combine: options.combineItems === true };

@@ -233,11 +233,14 @@ describe('NemoVideo Upload: binary files', () => {
 		expect(uploads()).toHaveLength(0);
 	});
 
-	it('an empty Session ID is refused before anything is sent', async () => {
-		const result = await runChain([files('photo.png'), upload({ sessionId: ' ' })], nemoVideoCredentials(simulator.url));
+	it('an empty Session ID with no NemoVideo Session node before it: one new session is created and the file goes there', async () => {
+		const result = await runChain([files('photo.png', 'shot.jpg'), upload({ sessionId: ' ' })], nemoVideoCredentials(simulator.url));
 
-		expect(result.error?.message).toBe('Session ID is empty');
-		expect(uploads()).toHaveLength(0);
+		expect(result.status).toBe('success');
+		const created = result.output('Upload').map((item) => item.json.sessionId as string);
+		expect(new Set(created).size).toBe(1);
+		expect(created[0]).not.toBe(sessionId);
+		expect(simulator.getSession(created[0])?.state.video_infos.map((media) => media.filename)).toEqual(['photo.png', 'shot.jpg']);
 	});
 });
 
