@@ -9,6 +9,19 @@ export interface Intent {
 	music?: string;
 	title?: string;
 	vertical: boolean;
+	/** 1:1 (1080x1080); wins over vertical. */
+	square?: boolean;
+	/** Background music volume, 0-1 (default 0.35). */
+	volume?: number;
+}
+
+/**
+ * Options of the agent beyond SimulatorOptions (set with configure() or POST /__sim/config):
+ * `nextEditDurationMs`, one-shot: the next edit makes the timeline this long whatever the prompt
+ * asked (a video that is not what was asked, for clients that check); later edits are normal.
+ */
+export interface AgentOptions {
+	nextEditDurationMs?: number | null;
 }
 
 export interface EditPlan {
@@ -33,6 +46,8 @@ const TITLE_RE = /\btitle\b|\btext\b|\bcaption|\bheading\b|标题|文字|字幕/
 const NO_TITLE_RE = /\b(?:no|without|remove|delete|drop)\s+(?:the\s+|any\s+)?(?:title|text|caption)s?\b|去掉(?:标题|文字|字幕)/i;
 const VERTICAL_RE = /\bvertical\b|9\s*:\s*16|\bportrait\b|tiktok|\breels?\b|\bshorts\b|竖屏|竖版/i;
 const HORIZONTAL_RE = /\bhorizontal\b|\blandscape\b|16\s*:\s*9|横屏|横版/i;
+const SQUARE_RE = /\bsquare\b|(?<![\d:])1\s*:\s*1(?![\d:])|方形/i;
+const VOLUME_RE = /(\d{1,3})\s*%\s*(?:volume|loud)|volume\s*(?:of|at)?\s*(\d{1,3})\s*%/i;
 
 export function parseDurationMs(prompt: string): number | undefined {
 	let m = DURATION_RE.exec(prompt);
@@ -86,6 +101,8 @@ export function intentOf(draft: SessionRecord['state']['draft']): Intent {
 		music: bgm?.name,
 		title: title?.sg[0]?.text,
 		vertical: !!d.m && d.m.height > d.m.width,
+		square: !!d.m && d.m.height === d.m.width,
+		volume: bgm?.volume,
 	};
 }
 
@@ -124,12 +141,27 @@ export function applyEdit(sim: SimState, session: SessionRecord, prompt: string)
 	else if (MUSIC_RE.test(prompt)) intent.music = musicName(prompt);
 	if (NO_TITLE_RE.test(prompt)) intent.title = undefined;
 	else if (TITLE_RE.test(prompt)) intent.title = titleText(prompt, prev.title, session.taskName);
-	if (VERTICAL_RE.test(prompt)) intent.vertical = true;
-	else if (HORIZONTAL_RE.test(prompt)) intent.vertical = false;
+	if (SQUARE_RE.test(prompt)) {
+		intent.square = true;
+		intent.vertical = false;
+	} else if (VERTICAL_RE.test(prompt)) {
+		intent.vertical = true;
+		intent.square = false;
+	} else if (HORIZONTAL_RE.test(prompt)) {
+		intent.vertical = false;
+		intent.square = false;
+	}
+	const volume = VOLUME_RE.exec(prompt);
+	if (volume && intent.music) intent.volume = Math.min(100, Math.max(1, Number(volume[1] ?? volume[2]))) / 100;
 	intent.durationMs = explicitMs ?? prev.durationMs ?? (generate ? 5000 : 10000);
+	const agent = sim.opts as unknown as AgentOptions;
+	if (typeof agent.nextEditDurationMs === 'number' && agent.nextEditDurationMs > 0) {
+		intent.durationMs = Math.round(agent.nextEditDurationMs);
+		agent.nextEditDurationMs = undefined;
+	}
 	const total = intent.durationMs;
-	const width = intent.vertical ? 1080 : 1920;
-	const height = intent.vertical ? 1920 : 1080;
+	const width = intent.square ? 1080 : intent.vertical ? 1080 : 1920;
+	const height = intent.square ? 1080 : intent.vertical ? 1920 : 1080;
 
 	const visual = state.video_infos.filter((m) => m.file_type !== 'audio');
 	const audio = state.video_infos.filter((m) => m.file_type === 'audio');
@@ -210,21 +242,22 @@ export function applyEdit(sim: SimState, session: SessionRecord, prompt: string)
 		const own = audio[audio.length - 1];
 		const name = own && MUSIC_RE.test(prompt) ? own.filename : intent.music;
 		intent.music = name;
+		const level = intent.volume ?? 0.35;
 		tracks.push({
 			id: 'trk_bgm',
 			tt: 1,
 			name,
-			volume: 0.35,
-			sg: [{ id: 'seg_bgm', name, s: 0, d: total, volume: 0.35, ...(own && name === own.filename ? { src: own.cdn_url, media_id: own.id } : {}) }],
+			volume: level,
+			sg: [{ id: 'seg_bgm', name, s: 0, d: total, volume: level, ...(own && name === own.filename ? { src: own.cdn_url, media_id: own.id } : {}) }],
 		});
-		tools.push({ name: 'add_bgm', args: { name, volume: 0.35 }, result: { ok: true, track: 'trk_bgm' } });
+		tools.push({ name: 'add_bgm', args: { name, volume: level }, result: { ok: true, track: 'trk_bgm' } });
 	}
 	if (intent.title) {
 		const d = Math.min(3000, total);
 		tracks.push({ id: 'trk_title', tt: 7, name: 'Title', sg: [{ id: 'seg_title', name: intent.title, text: intent.title, s: 0, d }] });
 		tools.push({ name: 'add_title', args: { text: intent.title, start_ms: 0, duration_ms: d }, result: { ok: true, track: 'trk_title' } });
 	}
-	if (intent.vertical !== prev.vertical || !(state.draft as Partial<Draft>).t) {
+	if (intent.vertical !== prev.vertical || !!intent.square !== !!prev.square || !(state.draft as Partial<Draft>).t) {
 		tools.push({ name: 'set_canvas', args: { width, height }, result: { ok: true } });
 	}
 	const draft: Draft = { t: tracks, d: total, m: { title: intent.title ?? session.taskName ?? 'My Video', width, height, fps: 25 } };

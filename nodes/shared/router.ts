@@ -71,17 +71,19 @@ export function optionsForKey(ctx: IExecuteFunctions, itemIndex: number): IDataO
 /**
  * The item loop every NemoVideo node shares: picks the operation, pairs each output with its input
  * item, and turns failures into n8n errors (or error items when the node continues on fail).
+ * `clientFor` builds the NemoVideo client (a node without a NemoVideo credential passes its own).
  */
 export async function route(
 	this: IExecuteFunctions,
 	operations: Record<string, Operation | BatchOperation | GroupedOperation>,
+	clientFor: (ctx: IExecuteFunctions) => Promise<NemoVideoClient> = nemoVideoClient,
 ): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[operation];
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	const client = await nemoVideoClient(this);
+	const client = await clientFor(this);
 	const items = this.getInputData();
 	if (typeof execute !== 'function') {
 		const batched = 'groupKey' in execute ? grouped(execute) : execute;
@@ -148,8 +150,9 @@ async function routeBatches(
 		}
 	}
 
+	// An output made from several items (e.g. one video from all photos) may name them all.
 	return results.flatMap((outputs, itemIndex) =>
-		(outputs ?? []).map((result) => ({ ...result, pairedItem: { item: itemIndex } })),
+		(outputs ?? []).map((result) => ({ ...result, pairedItem: result.pairedItem ?? { item: itemIndex } })),
 	);
 }
 

@@ -211,7 +211,7 @@ function silentNote(report: EditReport): string {
 }
 
 /** The edit may have been applied: say what is known and that the prompt must not simply be resent. */
-function incompleteEditError(report: EditReport, maxWaitMs: number): NemoVideoError {
+export function incompleteEditError(report: EditReport, maxWaitMs: number): NemoVideoError {
 	const events = report.stream.counts.events;
 	const what: Record<Exclude<EditReport['end'], 'complete'>, string> = {
 		cut: `The edit stream broke after ${events} event${events === 1 ? '' : 's'}`,
