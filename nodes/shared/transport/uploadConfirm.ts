@@ -57,7 +57,12 @@ export async function confirmedUpload<T extends ExpectedFile>(
 	send: (pending: T[]) => Promise<UploadedFile[]>,
 	options: { replayable: boolean; maxAttempts: number; deadlineAt?: number },
 ): Promise<ConfirmedUpload> {
-	const before = await sessionMedia(client, sessionId);
+	// Read just before sending, so that a copy the session already held is not taken for this one.
+	// If the state cannot be read (the service is struggling), the upload still goes ahead once.
+	const before = await sessionMedia(client, sessionId).catch((error: unknown) => {
+		if (error instanceof NemoVideoError && UNKNOWN_OUTCOME.has(error.kind) && !client.cancelSignal?.aborted) return error;
+		throw error;
+	});
 	const confirmed = new Map<number, UploadedFile>();
 	const used = new Set<SessionMedia>();
 	const notes: string[] = [];
@@ -69,6 +74,9 @@ export async function confirmedUpload<T extends ExpectedFile>(
 		} catch (error) {
 			if (!(error instanceof NemoVideoError) || !UNKNOWN_OUTCOME.has(error.kind) || client.cancelSignal?.aborted) throw error;
 			const lost = `the upload's answer was lost (${error.message})`;
+			if (before instanceof NemoVideoError) {
+				throw withHint(error, `${lost}. The session state could not be read before the upload (${before.message}), so it cannot be told whether the upload arrived, and it was not sent again. NemoVideo Session → Get State shows the files the session holds: check it before uploading again.`);
+			}
 			let media: SessionMedia[];
 			try {
 				media = fresh(before, await sessionMedia(client, sessionId)).filter((entry) => !used.has(entry));

@@ -168,6 +168,23 @@ describe('streamed multipart upload', () => {
 		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(1);
 	});
 
+	it('a session state that cannot be read before the upload does not stop it; a lost answer then is reported, not resent', async () => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const sessionId = await newSession(client);
+		const STATE = `^/api/state/nemo_agent/me/${sessionId}/latest$`;
+		simulator.injectFault({ method: 'GET', path: STATE, kind: 'status', status: 503, times: 3 });
+
+		const { files } = await uploadSources(client, sessionId, [memorySource('a.png', png(8, 8))], LIMITS);
+		expect(files.map((file) => file.filename)).toEqual(['a.png']);
+
+		simulator.injectFault({ method: 'GET', path: STATE, kind: 'status', status: 503, times: 3 });
+		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'resetAfterBody' });
+		const error = await failure(uploadSources(client, sessionId, [memorySource('b.png', png(8, 8))], LIMITS));
+		expect((error as NemoVideoError).hint).toMatch(/^the upload's answer was lost \(.+\)\. The session state could not be read before the upload \(NemoVideo had a server error \(HTTP 503\).*\), so it cannot be told whether the upload arrived, and it was not sent again\./);
+		expect(uploadsTo(sessionId)).toHaveLength(2);
+		expect(simulator.getSession(sessionId)?.state.video_infos.map((media) => media.filename)).toEqual(['a.png', 'b.png']);
+	});
+
 	it('a timeout after the body was sent is never followed by a resend: NemoVideo may still be storing the file', async () => {
 		const client = clientFor(simulator, REGISTERED_TOKEN);
 		const sessionId = await newSession(client);
