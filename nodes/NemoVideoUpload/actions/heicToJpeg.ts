@@ -1,37 +1,36 @@
 import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 
 import { NemoVideoError } from '../../shared/transport/errors';
 import { formatBytes } from '../../shared/transport/fileType';
 
 /**
  * HEIC → JPEG before upload: NemoVideo answers 4001 for HEIC, and iPhone photos arrive as HEIC.
- * Uses heic-convert (libheif compiled to WASM, jpeg-js; pure JS, no install script, no download),
- * loaded on the first HEIC file so that node start-up does not pay for it (~200 ms, ~9 MB).
+ * Uses heic-convert (libheif compiled to WASM, jpeg-js; pure JS, no install script, no download).
  *
- * Memory is bounded: one conversion at a time in the whole process (a queue), inputs up to
- * MAX_HEIC_BYTES, pictures up to MAX_HEIC_PIXELS (decoded as RGBA, 4 bytes a pixel: 50 MP ≈ 200 MB,
- * the largest iPhone photos are 48 MP). Only the JPEG is kept, until its part has been sent.
+ * Each conversion runs in a worker thread that loads heic-convert and exits when done, so that
+ * - node start-up never loads it (the first conversion pays ~200 ms),
+ * - decoding and JPEG encoding (pure JS: ~1 s for 12 MP, ~12 s for 48 MP) never block n8n's event loop,
+ * - the memory it takes (WASM heap, RGBA pixels: ~270 MB peak RSS for 12 MP, ~740 MB for 48 MP) is
+ *   given back when the worker exits; libheif's own console output stays in the worker.
+ * One conversion at a time in the whole process (a queue); inputs up to MAX_HEIC_BYTES and
+ * MAX_HEIC_PIXELS (the largest iPhone photos are 48 MP). Only the JPEG is kept, until it is sent.
  */
 export const MAX_HEIC_BYTES = 64 * 1024 * 1024;
 export const MAX_HEIC_PIXELS = 50_000_000;
 const JPEG_QUALITY = 0.9;
 
-type Converter = (options: { buffer: Uint8Array; format: 'JPEG' | 'PNG'; quality?: number }) => Promise<Uint8Array>;
+/** The worker's code (plain JS, run with `eval`): converts workerData.heic and posts the JPEG back. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const convert = require(workerData.modulePath);
+convert({ buffer: workerData.heic, format: 'JPEG', quality: workerData.quality }).then(
+	(jpeg) => parentPort.postMessage({ jpeg }, [jpeg.buffer]),
+	(error) => parentPort.postMessage({ error: String((error && error.message) || error) }),
+);
+`;
 
-let converter: Promise<Converter> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
-
-/** Loads heic-convert on first use (compiled to a deferred require: nothing is loaded at start-up). */
-async function loadConverter(): Promise<Converter> {
-	converter ??= import('heic-convert').then((module) => ((module as { default?: Converter }).default ?? module) as Converter);
-	return await converter;
-}
-
-/** The name a converted file is sent with: its extension becomes .jpg. */
-export function jpegName(fileName: string): string {
-	const base = fileName.replace(/\.(heic|heif)$/i, '');
-	return `${base || 'photo'}.jpg`;
-}
 
 /** Reads a HEIC file (at most MAX_HEIC_BYTES) and converts it to JPEG, one conversion at a time. */
 export async function heicToJpeg(fileName: string, open: () => Promise<Readable>): Promise<Buffer> {
@@ -46,12 +45,37 @@ async function convertOne(fileName: string, open: () => Promise<Readable>): Prom
 	if (pixels > MAX_HEIC_PIXELS) {
 		throw refused(`HEIC photo "${fileName}" is ${Math.round(pixels / 1e6)} megapixels, more than the ${MAX_HEIC_PIXELS / 1e6} the node converts (to keep memory bounded)`, 'fileSize');
 	}
-	const convert = await loadConverter();
 	try {
-		return Buffer.from(await convert({ buffer: heic, format: 'JPEG', quality: JPEG_QUALITY }));
+		return await inWorker(heic);
 	} catch (error) {
 		throw refused(`HEIC photo "${fileName}" could not be converted to JPEG (${(error as Error)?.message ?? String(error)})`, 'fileType');
 	}
+}
+
+function inWorker(heic: Buffer): Promise<Buffer> {
+	return new Promise<Buffer>((resolve, reject) => {
+		const worker = new Worker(WORKER_SOURCE, {
+			eval: true,
+			workerData: { heic, quality: JPEG_QUALITY, modulePath: require.resolve('heic-convert') },
+			stdout: true,
+			stderr: true,
+		});
+		// libheif logs parse errors with console.log; they are not n8n's to show (the error says why).
+		worker.stdout.resume();
+		worker.stderr.resume();
+		let settled = false;
+		const settle = (outcome: () => void) => {
+			if (settled) return;
+			settled = true;
+			outcome();
+			void worker.terminate();
+		};
+		worker.once('message', (message: { jpeg?: Uint8Array; error?: string }) =>
+			settle(() => (message.jpeg ? resolve(Buffer.from(message.jpeg.buffer, message.jpeg.byteOffset, message.jpeg.byteLength)) : reject(new Error(message.error ?? 'no image')))),
+		);
+		worker.once('error', (error) => settle(() => reject(error)));
+		worker.once('exit', (code) => settle(() => reject(new Error(`the converter stopped (exit code ${code})`))));
+	});
 }
 
 function refused(message: string, kind: 'fileType' | 'fileSize'): NemoVideoError {
