@@ -201,4 +201,19 @@ describe('as an AI agent tool', () => {
 		expect(item.binary).toBeUndefined();
 		expect(JSON.stringify(item.json)).not.toContain(REGISTERED_TOKEN);
 	});
+
+	it('the tool variant takes its images from URLs the model gives ($fromAI imageUrls), with no field set by the user', async () => {
+		const type = toolVariant(new NemoVideoCreateVideo(), 'generated Tool type');
+		const model = node('Model Call', CODE_TYPE, { jsCode: "return [{ imageUrls: 'https://images.example.com/a.jpg' }];" });
+		const tool = node('Create Video Tool', `${PACKAGE}.${type.description.name}`, { operation: 'create' }, {
+			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
+		});
+
+		const result = await run([model, tool], {}, [type]);
+
+		expect(result.status).toBe('success');
+		const [item] = result.output('Create Video Tool');
+		expect(item.json.allChecksPass).toBe(true);
+		expect(String(item.json.summary)).toMatch(/Timeline \(1 track\): 1\. Video: a\.jpg \(0-10s\)/);
+	});
 });

@@ -1,10 +1,15 @@
-import type { INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters, INodeType } from 'n8n-workflow';
+
+import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
+import { NemoVideoExport } from '../../../nodes/NemoVideoExport/NemoVideoExport.node';
+import { NemoVideoSession } from '../../../nodes/NemoVideoSession/NemoVideoSession.node';
 
 import type { Simulator } from '../../../simulator';
 import { createSession } from '../../../nodes/shared/transport';
-import { CODE_TYPE, node } from '../../harness';
+import { chain, CODE_TYPE, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow } from '../../harness';
 import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
-import { nemoNode, nemoVideoCredentials, runChain } from '../../helpers/workflow';
+import { toolVariant } from '../../helpers/toolRun';
+import { CREDENTIAL_ID, nemoNode, nemoVideoCredentials, PACKAGE, runChain } from '../../helpers/workflow';
 
 /**
  * The layer every node shares (nodes/shared/router.ts, errors.ts), seen through real workflows:
@@ -140,5 +145,51 @@ describe('a stopped execution ends the item loop even when the node continues on
 		const items = run?.data?.main?.[0] ?? [];
 		expect(items.filter((item) => item.json.error !== undefined)).toEqual([]);
 		expect(requestsTo(simulator, 'POST', UPLOAD)).toHaveLength(1);
+	});
+});
+
+describe('tool variants: the model fills Session ID and Render ID', () => {
+	async function runTool(base: INodeType, parameters: INodeParameters, input: IDataObject) {
+		const type = toolVariant(base, 'generated Tool type');
+		return await runWorkflow(
+			chain(
+				node('Start', MANUAL_TRIGGER_TYPE),
+				node('Model Call', CODE_TYPE, { jsCode: `return [${JSON.stringify(input)}];` }),
+				node('Tool', `${PACKAGE}.${type.description.name}`, parameters, { credentials: { nemoVideoApi: { id: CREDENTIAL_ID, name: 'NemoVideo' } } }),
+			),
+			{
+				nodeTypes: nodeTypesOf(PACKAGE, type),
+				credentialTypes: { nemoVideoApi: new NemoVideoApi() },
+				credentials: nemoVideoCredentials(simulator.url),
+				timeoutMs: 60_000,
+			},
+		);
+	}
+
+	it('Session Get State reads the session the model named ($fromAI default), without the user setting the field', async () => {
+		const sessionId = (await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' })).sessionId;
+
+		const result = await runTool(new NemoVideoSession(), { operation: 'getState', includeRawState: false }, { sessionId });
+
+		expect(result.status).toBe('success');
+		expect(result.output('Tool')[0].json).toMatchObject({ sessionId, readyToExport: false });
+	});
+
+	it('Export Get Status reads the render ID the model named', async () => {
+		const result = await runTool(new NemoVideoExport(), { operation: 'getStatus' }, { renderId: 'render_unknown_1' });
+
+		expect(result.error?.message).toBe('NemoVideo has no render "render_unknown_1"');
+		expect(requestsTo(simulator, 'GET', /^\/api\/render\/proxy\/lambda\/render_unknown_1$/)).toHaveLength(1);
+	});
+
+	it('the ordinary nodes keep {{ $json.sessionId }} and {{ $json.renderId }} as defaults', () => {
+		const defaults = (base: INodeType, name: string) =>
+			base.description.properties.filter((property) => property.name === name).map((property) => [property.displayOptions?.show?.['@tool'], property.default]);
+		expect(defaults(new NemoVideoSession(), 'sessionId')).toEqual([
+			[[false], '={{ $json.sessionId }}'],
+			[[true], expect.stringContaining("$fromAI('sessionId'")],
+		]);
+		expect(defaults(new NemoVideoExport(), 'renderId').map(([tool]) => tool)).toEqual([[false], [true], [false], [true], [false], [true]]);
+		expect(defaults(new NemoVideoExport(), 'renderId')[0][1]).toBe('={{ $json.renderId }}');
 	});
 });
