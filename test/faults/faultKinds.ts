@@ -31,9 +31,16 @@ const success: Expected = { outcome: 'success' };
 /** A creating call that failed in a way that may hide success: the user is told to check first. */
 const mayHaveActed: Expected = { outcome: 'error', message: /may (still )?have|check the session|before sending it again|NemoVideo had no render/i };
 const retriedOrConfirmed = (target: Target): Expected => (target.kind === 'create' ? mayHaveActed : success);
-/** A 5xx answer: reads, cancels and uploads (confirmed by state) recover; a creating call fails once, naming it. */
-const serverError = (status: number) => (target: Target): Expected =>
-	target.kind === 'create' ? { outcome: 'error', message: new RegExp(`HTTP ${status}`) } : success;
+/**
+ * A 5xx answer: reads and cancels are retried; a creating call fails once, naming it. An upload is
+ * confirmed by the session's state and sent again when missing, except behind a gateway's 502,
+ * where NemoVideo may still be storing it: then the user is told what was found and when to look again.
+ */
+const serverError = (status: number) => (target: Target): Expected => {
+	if (target.kind === 'create') return { outcome: 'error', message: new RegExp(`HTTP ${status}`) };
+	if (target.kind === 'upload' && status === 502) return { outcome: 'error', message: /not in the session yet .* may still be working on it, so it was not sent again/ };
+	return success;
+};
 
 const on = (target: Target) => ({ method: target.method, path: target.route });
 

@@ -35,7 +35,18 @@ function withBadInput(name: string, parameter: string, value: string): Target {
 const badInput = (what: string): FaultKind => ({ name: `bad input: ${what}`, inject: () => undefined, expected: () => ({ outcome: 'success' }), refusedLocally: true });
 const refused = (message: RegExp): Expected => ({ outcome: 'error', message });
 
+/** Faults of the answer, after the service stored the upload: the node must find the file, not send it again. */
+const answerLost = (kind: 'resetAfterBody' | 'truncatedAnswer', name: string): FaultKind => ({
+	name,
+	inject: (sim, t) => sim.injectFault({ method: t.method, path: t.route, kind }),
+	expected: () => ({ outcome: 'success' }),
+});
+
 export const SPECIAL_CELLS: SpecialCell[] = [
+	...['Upload · URL', 'Upload · Binary File'].flatMap((name) => [
+		{ target: target(name), fault: answerLost('resetAfterBody', 'stored, then the connection reset'), expected: { outcome: 'success' } as Expected },
+		{ target: target(name), fault: answerLost('truncatedAnswer', 'stored, then the answer cut short'), expected: { outcome: 'success' } as Expected },
+	]),
 	{
 		target: target('Edit · Send Prompt'),
 		fault: { name: 'SSE stream cut mid-reply', inject: (sim) => sim.injectFault({ path: '^/run_sse$', kind: 'sseCut', afterBytes: 200 }), expected: () => ({ outcome: 'success' }) },

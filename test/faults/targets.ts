@@ -3,11 +3,13 @@
  * injected on, how the operation's calls may be repeated, and how to count what it created on the
  * service (so a repeated non-idempotent call shows up as a duplicate, whatever the node reported).
  */
+import { join } from 'node:path';
+
 import type { INode, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../simulator';
 import { createSession, openEditStream, startRender, uploadUrls } from '../../nodes/shared/transport';
-import { CODE_TYPE, node } from '../harness';
+import { BINARY_FROM_FILE_TYPE, CODE_TYPE, node } from '../harness';
 import { clientFor } from '../helpers/simulator';
 import { nemoNode } from '../helpers/workflow';
 
@@ -112,6 +114,21 @@ export const TARGETS: Target[] = [
 			const sessionId = await newSession(sim, token);
 			return {
 				nodes: [feed({ sessionId }), under('nemoVideoUpload', { operation: 'upload', sessionId: '={{ $json.sessionId }}', source: 'url', urls: 'https://images.example.com/photo1.jpg' })],
+				created: () => sim.getSession(sessionId)?.state.video_infos.length ?? 0,
+			};
+		},
+	},
+	{
+		name: 'Upload · Binary File',
+		kind: 'upload',
+		sessionBound: true,
+		method: 'POST',
+		route: '^/api/upload-video/',
+		prepare: async (sim, token) => {
+			const sessionId = await newSession(sim, token);
+			const photo = node('Photo', BINARY_FROM_FILE_TYPE, { filePaths: join(__dirname, '../../examples/images/product-1.jpg') });
+			return {
+				nodes: [photo, under('nemoVideoUpload', { operation: 'upload', sessionId, source: 'binary', binaryFields: 'named', binaryPropertyName: 'data' })],
 				created: () => sim.getSession(sessionId)?.state.video_infos.length ?? 0,
 			};
 		},
