@@ -37,7 +37,6 @@ const CHECK_TIMEOUT_MS = 8 * 60_000;
 
 module.exports = {
 	name: 'editor: node picker, every operation panel, credential test, MP4 in the output panel; README screenshots',
-	credentials: 'none',
 	async run(ctx) {
 		const { log } = ctx;
 		const cleanups = [];
@@ -77,6 +76,9 @@ async function drive(ctx, cleanups) {
 		const started = Date.now();
 		try {
 			return await fn();
+		} catch (error) {
+			error.message = `${state.where ?? name}: ${error.message}`;
+			throw error;
 		} finally {
 			state.steps[name] = Date.now() - started;
 			log(`editor: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -129,7 +131,7 @@ async function drive(ctx, cleanups) {
 		typeVersion: Array.isArray(p.type.version) ? Math.max(...p.type.version) : p.type.version,
 		position: [(i % 4) * 260, Math.floor(i / 4) * 200],
 		parameters: p.operation ? { operation: p.operation.value } : {},
-		credentials: cred,
+		...(usesOurCredential(p.type) ? { credentials: cred } : {}),
 	}));
 	panels.forEach((p, i) => (p.nodeName = panelNodes[i].name));
 	const panelsWf = await rest('POST', '/rest/workflows', { name: 'NemoVideo · every operation', nodes: panelNodes, connections: {}, settings: {} });
@@ -195,8 +197,12 @@ async function drive(ctx, cleanups) {
 		).catch(() => {});
 		state.pickerNames = (await names.allInnerTexts()).map((n) => n.trim());
 		for (const name of state.nodeNames) assert.ok(state.pickerNames.includes(name), `node picker shows ${state.pickerNames.join(', ')}; missing ${name}`);
-		await page.mouse.move(0, VIEWPORT.height - 1);
+		// Every node in the picture: a taller window when the list is longer than 800 px (at most 1000).
+		const lastBottom = await names.last().evaluate((e) => (e.closest('[data-test-id="node-creator-node-item"]') ?? e).getBoundingClientRect().bottom);
+		if (lastBottom > VIEWPORT.height - 16) await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(1000, Math.ceil(lastBottom + 24)) });
+		await page.mouse.move(0, 0);
 		await page.screenshot({ path: path.join(SCREENSHOTS, 'node-picker.png') });
+		await page.setViewportSize(VIEWPORT);
 	});
 
 	// 2. Every operation's panel opens (parameters shown, the operation selected) with no page error.
@@ -206,6 +212,7 @@ async function drive(ctx, cleanups) {
 		state.panels = [];
 		for (const panel of panels) {
 			state.where = `panel ${panel.label}`;
+			log(`editor: opening ${state.where}`);
 			const errorsBefore = state.pageErrors.length + state.ourConsoleErrors.length;
 			await page.locator(`[data-test-id="canvas-node"][data-node-name="${panel.nodeName}"]`).dblclick();
 			const ndv = page.getByTestId('ndv');
@@ -216,7 +223,7 @@ async function drive(ctx, cleanups) {
 			}
 			const parameters = await ndv.getByTestId('node-parameters').getByTestId('parameter-item').count();
 			assert.ok(parameters >= 1, `${panel.label}: no parameters shown`);
-			await ndv.getByTestId('credentials-label').first().waitFor();
+			if (usesOurCredential(panel.type)) await ndv.getByTestId('credentials-label').first().waitFor();
 			await page.waitForTimeout(200); // let late errors of the panel's rendering arrive
 			state.panels.push({ panel: panel.label, parameters, errors: state.pageErrors.length + state.ourConsoleErrors.length - errorsBefore });
 			await page.getByTestId('ndv-close-button').click();
@@ -288,6 +295,10 @@ async function drive(ctx, cleanups) {
 	assert.ok(renders.length >= 1, 'the simulator saw no render request from the editor run');
 	state.where = undefined;
 	log(`editor: ${state.panels.length} panels, picker: ${state.pickerNames.join(', ')}; ${state.schemaProbes.length} schema-preview 404(s) ignored; run ${(state.runMs / 1000).toFixed(1)} s; ${state.outputBinary}`);
+}
+
+function usesOurCredential(type) {
+	return (type.credentials ?? []).some((c) => c.name === 'nemoVideoApi');
 }
 
 /** Manual Trigger → Create Session → Read Photos (examples/images/product-*.jpg) → Upload → Edit → Render MP4. */
