@@ -98,7 +98,7 @@ export function tokenError(problem: TokenProblem): NemoVideoError {
 			return new NemoVideoError(
 				problem.hadToken
 					? 'NemoVideo rejected the credential’s anonymous token (expired or revoked) and will not issue a new one for its Client ID: one anonymous token per client per 7 days'
-					: 'NemoVideo will not issue an anonymous token for this credential’s Client ID: it already issued one in the last 7 days, which this credential does not hold',
+					: 'Could not get an anonymous NemoVideo token: NemoVideo already issued one for this credential’s Client ID in the last 7 days, and this credential does not hold it (one anonymous token per client per 7 days)',
 				{ kind: 'auth', httpStatus: 429, ...TOKEN_PATH, hint: NEW_CLIENT_ID_HINT },
 			);
 		case 'probeTimeout':

@@ -3,10 +3,12 @@ import type { Readable } from 'node:stream';
 import { attributionHeaders, isAnonymous, isOwnOrigin, type NemoVideoConnection } from './connection';
 import { excerpt, parseJson, unwrapEnvelope } from './envelope';
 import {
+	brokenPostHint,
 	describeFailure,
 	isTokenRejection,
 	NemoVideoError,
 	redact,
+	timeoutHint,
 	type FailedResponse,
 } from './errors';
 import {
@@ -33,6 +35,8 @@ export interface TokenSource {
 	 * one, or the same one when it proved valid after all), or undefined to give up.
 	 */
 	refresh(rejected: string): Promise<string | undefined>;
+	/** Whether a refresh replaced a rejected token with a new one (a new user, for anonymous tokens). */
+	replaced?(): boolean;
 }
 
 export interface ClientOptions {
@@ -217,11 +221,11 @@ export class NemoVideoClient {
 				}
 				const unwrapped = unwrapEnvelope(parsed);
 				if (unwrapped.ok) return { data: unwrapped.data };
-				failure = this.failure(response, unwrapped.code, unwrapped.message);
+				failure = this.failure(response, unwrapped.code, unwrapped.message, parsed);
 			} else {
 				const unwrapped = parsed === undefined ? undefined : unwrapEnvelope(parsed);
 				const message = unwrapped && !unwrapped.ok ? unwrapped.message : excerpt(text) || undefined;
-				failure = this.failure(response, unwrapped && !unwrapped.ok ? unwrapped.code : undefined, message);
+				failure = this.failure(response, unwrapped && !unwrapped.ok ? unwrapped.code : undefined, message, parsed);
 			}
 
 			if (token && !refreshedToken && isTokenRejection(failure.httpStatus, failure.code) && this.canReplay(spec)) {
@@ -246,7 +250,7 @@ export class NemoVideoClient {
 				await pause(backoffDelay(this.retry, attempt));
 				continue;
 			}
-			throw this.withContext(describeFailure(failure), spec);
+			throw this.withContext(describeFailure({ ...failure, method: spec.method, path: this.describePath(spec) }), spec);
 		}
 	}
 
@@ -278,8 +282,10 @@ export class NemoVideoClient {
 		return spec.body === undefined || spec.body.replayable;
 	}
 
-	private failure(response: HttpResponse, code: number | undefined, message: string | undefined): FailedResponse {
+	private failure(response: HttpResponse, code: number | undefined, message: string | undefined, body?: unknown): FailedResponse {
 		return {
+			body,
+			tokenReplaced: this.tokens.replaced?.() === true,
 			httpStatus: response.status,
 			code,
 			serverMessage: message === undefined ? undefined : this.redact(message),
@@ -316,9 +322,7 @@ export class NemoVideoClient {
 			return this.withContext(
 				new NemoVideoError(`NemoVideo did not answer in time (${where})`, {
 					kind: 'timeout',
-					hint: spec.method === 'POST'
-						? 'The request may still have taken effect: check the session state before sending it again.'
-						: 'The service is slow or unreachable. Try again later, or raise the node’s wait limit.',
+					hint: timeoutHint(spec.method, this.describePath(spec), spec.safeToRepeat === true),
 				}),
 				spec,
 			);
@@ -331,7 +335,7 @@ export class NemoVideoClient {
 				hint: unreachable
 					? `Check the Base URL in the NemoVideo credential (${this.connection.baseUrl}) and that this n8n can reach it.`
 					: spec.method === 'POST' && spec.safeToRepeat !== true
-						? 'The connection broke; the request may have reached NemoVideo. Check the session state before sending it again.'
+						? brokenPostHint(this.describePath(spec))
 						: 'The connection broke. Try again; if it keeps failing, check the network between n8n and NemoVideo.',
 			}),
 			spec,

@@ -1,3 +1,5 @@
+import { isRecord } from './envelope';
+
 /** What went wrong, in terms a workflow can act on. */
 export type NemoVideoErrorKind =
 	| 'auth'
@@ -61,6 +63,13 @@ export interface FailedResponse {
 	retryAfterMs?: number;
 	anonymous: boolean;
 	userId?: string;
+	/** The call that failed: hints name what fits it (no "check the Session ID" on Session Create). */
+	method?: string;
+	path?: string;
+	/** The parsed answer, for links the service sends with an error (`data.bind`, `data.topup_url`). */
+	body?: unknown;
+	/** Whether this run replaced a rejected anonymous token (the new token is a new NemoVideo user). */
+	tokenReplaced?: boolean;
 }
 
 const TOKEN_CODES = new Set([1001, 1010, 1011]);
@@ -89,7 +98,7 @@ export function describeFailure(failure: FailedResponse): NemoVideoError {
 			return new NemoVideoError(`NemoVideo session not found${said}`, {
 				kind: 'sessionNotFound',
 				...at,
-				hint: 'Check the Session ID: it must come from a NemoVideo Session "Create" step made with the same credential. Sessions of another token are not visible; create a new session.',
+				hint: sessionNotFoundHint(failure),
 			});
 		case 2001:
 			return new NemoVideoError(`Not enough NemoVideo credits${said}`, {
@@ -129,7 +138,7 @@ export function describeFailure(failure: FailedResponse): NemoVideoError {
 		return new NemoVideoError(`NemoVideo is rate limiting requests${said}`, {
 			kind: 'rateLimit',
 			...at,
-			hint: `Wait${wait} before running again, or space out executions. Anonymous tokens are limited to one per client per 7 days and five per IP per hour.`,
+			hint: `Wait${wait} before running again, or space out executions.`,
 		});
 	}
 	if (httpStatus >= 500) {
@@ -147,13 +156,62 @@ export function describeFailure(failure: FailedResponse): NemoVideoError {
 	});
 }
 
-function creditsHint(failure: FailedResponse): string {
-	const link = failure.serverMessage?.match(/https?:\/\/\S*bind=[\w-]+/)?.[0];
+const SESSION_CREATE = /^\/api\/tasks\//;
+
+function sessionNotFoundHint(failure: FailedResponse): string {
+	if (failure.path !== undefined && SESSION_CREATE.test(failure.path)) {
+		return 'NemoVideo answered "session not found" to a request that creates a session, which takes no Session ID. Run again; if it keeps happening, check that the credential’s Base URL points at the NemoVideo API.';
+	}
+	if (failure.tokenReplaced) {
+		return 'The credential’s anonymous token was rejected (expired or revoked) and replaced during this run. The new token belongs to a new NemoVideo user, which cannot see sessions made with the old one: create a new session with NemoVideo Session → Create and use its Session ID.';
+	}
 	if (failure.anonymous) {
+		return 'Check the Session ID: it must come from a NemoVideo Session "Create" step made with this credential. If the credential has got a new anonymous token since (they last 7 days), the new token is a new NemoVideo user and cannot see the old sessions: create a new session.';
+	}
+	return 'Check the Session ID: it must come from a NemoVideo Session "Create" step made with this credential. Sessions of another account are not visible; create a new session.';
+}
+
+/** A link the service sent with the error: `data.<key>` or `<key>` at the top level, http(s) only. */
+function linkIn(body: unknown, keys: string[]): string | undefined {
+	const record = isRecord(body) ? body : {};
+	const data = isRecord(record.data) ? record.data : {};
+	for (const key of keys) {
+		for (const value of [data[key], record[key]]) {
+			if (typeof value === 'string' && /^https?:\/\/\S+$/.test(value.trim())) return value.trim();
+		}
+	}
+	return undefined;
+}
+
+function creditsHint(failure: FailedResponse): string {
+	const urls = (failure.serverMessage?.match(/https?:\/\/[^\s"'<>]+/g) ?? []).map((url) => url.replace(/[.,;)]+$/, ''));
+	if (failure.anonymous) {
+		const inMessage = urls.find((url) => /bind=|regist/i.test(url));
+		const link = linkIn(failure.body, ['bind', 'bind_url', 'register_url', 'registerUrl']) ?? inMessage;
 		const where = link ?? (failure.userId ? `the NemoVideo site with ?bind=${failure.userId}` : 'the NemoVideo site');
 		return `The free anonymous credits are used up. Register at ${where} to keep this account’s work and get more credits, then put the account’s API Token in the credential.`;
 	}
-	return 'Top up credits in your NemoVideo account, then run again. Use the NemoVideo Credits node before expensive steps to stop early.';
+	const topUp = linkIn(failure.body, ['topup_url', 'topupUrl', 'top_up_url']) ?? urls[0];
+	const where = topUp ? `at ${topUp}` : 'in your NemoVideo account';
+	return `Top up credits ${where}, then run again. Use the NemoVideo Credits node before expensive steps to stop early.`;
+}
+
+/** What to do after a call got no answer in time. */
+export function timeoutHint(method: string, path: string, safeToRepeat: boolean): string {
+	if (method === 'POST' && !safeToRepeat) return `The request may still have taken effect. ${afterUnknownOutcome(path)}`;
+	return 'The service is slow or unreachable. Try again later; if it keeps happening, check the credential’s Base URL and the network between n8n and NemoVideo.';
+}
+
+/** What to do after the connection broke during a call that must not simply be sent again. */
+export function brokenPostHint(path: string): string {
+	return `The connection broke; the request may have reached NemoVideo. ${afterUnknownOutcome(path)}`;
+}
+
+function afterUnknownOutcome(path: string): string {
+	if (SESSION_CREATE.test(path)) return 'A session may have been created without its ID reaching n8n: running again creates another one, which is harmless.';
+	if (/^\/api\/render\//.test(path)) return 'A render may have started: check it with NemoVideo Export → Get Status before starting another (rendering costs no credits).';
+	if (/^\/run_sse/.test(path)) return 'The edit may have been applied: check the session with NemoVideo Session → Get State before sending the prompt again.';
+	return 'Check the session with NemoVideo Session → Get State before sending it again.';
 }
 
 /** Replaces every secret that could appear in a text (tokens, echoed headers) with a marker. */
