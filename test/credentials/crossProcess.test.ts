@@ -21,16 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 let simulator: Simulator;
 let folder: string;
-
-beforeAll(async () => {
-	simulator = await quietSimulator();
-	folder = mkdtempSync(path.join(tmpdir(), 'nemovideo-cross-process-'));
-});
-afterAll(async () => {
-	await simulator.close();
-	rmSync(folder, { recursive: true, force: true });
-});
-beforeEach(() => simulator.reset());
+let workers: Worker[] = [];
 
 interface RunResult {
 	status: string;
@@ -38,8 +29,13 @@ interface RunResult {
 	error?: string;
 }
 
-function startWorker(file: string, runs: number): { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
-	const child = spawn(process.execPath, ['-r', path.join(__dirname, 'workers/register.js'), WORKER, file, String(runs)], {
+interface Worker {
+	child: ChildProcessWithoutNullStreams;
+	lines: AsyncIterator<string>;
+}
+
+function startWorker(): Worker {
+	const child = spawn(process.execPath, ['-r', path.join(__dirname, 'workers/register.js'), WORKER], {
 		cwd: ROOT,
 		env: { ...process.env, HARNESS_N8N_LOG_LEVEL: 'silent' },
 	});
@@ -58,17 +54,25 @@ function startWorker(file: string, runs: number): { child: ChildProcessWithoutNu
 	return { child, lines: lines() };
 }
 
-/** Two workers, each running `runs` executions at once, started together once both are ready. */
+beforeAll(async () => {
+	simulator = await quietSimulator();
+	folder = mkdtempSync(path.join(tmpdir(), 'nemovideo-cross-process-'));
+	workers = [startWorker(), startWorker()];
+	for (const worker of workers) expect((await worker.lines.next()).value).toBe('ready');
+}, 120_000);
+afterAll(async () => {
+	for (const worker of workers) worker.child.stdin.end();
+	await Promise.all(workers.map(async (worker) => await new Promise((resolve) => (worker.child.exitCode !== null ? resolve(null) : worker.child.once('exit', resolve)))));
+	await simulator.close();
+	rmSync(folder, { recursive: true, force: true });
+});
+beforeEach(() => simulator.reset());
+
+/** Both workers at once, each running `runs` executions at once. */
 async function twoWorkers(file: string, runs: number): Promise<RunResult[]> {
-	const workers = [startWorker(file, runs), startWorker(file, runs)];
-	try {
-		for (const worker of workers) expect((await worker.lines.next()).value).toBe('ready');
-		for (const worker of workers) worker.child.stdin.write('go\n');
-		const outputs = await Promise.all(workers.map(async (worker) => (await worker.lines.next()).value as string));
-		return outputs.flatMap((line) => JSON.parse(line) as RunResult[]);
-	} finally {
-		for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill();
-	}
+	for (const worker of workers) worker.child.stdin.write(`${file} ${runs}\n`);
+	const outputs = await Promise.all(workers.map(async (worker) => (await worker.lines.next()).value as string));
+	return outputs.flatMap((line) => JSON.parse(line) as RunResult[]);
 }
 
 function credentialFile(name: string, data: Record<string, string>): FileCredentialStore {

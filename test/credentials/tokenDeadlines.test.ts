@@ -25,8 +25,13 @@ const CLIENT_ID = '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b';
 const HANG = { kind: 'delay' as const, delayMs: 600_000 };
 const balance = () => nemoNode('Credits', 'nemoVideoCredits', { operation: 'getBalance' });
 
-async function until(condition: () => boolean): Promise<void> {
-	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+/** Waits for a condition; the guard only keeps a broken test from polling forever after jest gave up on it. */
+async function until(condition: () => boolean, guardMs = 10_000): Promise<void> {
+	const guard = AbortSignal.timeout(guardMs);
+	while (!condition()) {
+		if (guard.aborted) throw new Error('condition not reached');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 }
 
 /** Resolves once the simulator saw the client give up on the request. */

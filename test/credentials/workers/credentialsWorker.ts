@@ -1,26 +1,33 @@
 /**
  * One "n8n worker" for the cross-process credential tests: its own process, module state and
  * n8n-core runtime, sharing only the credential file and the simulator with the other workers.
- * Usage: node -r ./test/credentials/workers/register.js credentialsWorker.ts <credential file> <runs>
- * Prints "ready", waits for "go" on stdin, runs <runs> Credits executions at once, prints one JSON line.
+ * Usage: node -r ./test/credentials/workers/register.js credentialsWorker.ts
+ * Prints "ready"; then for each stdin line `<credential file> <runs>` runs <runs> Credits
+ * executions at once and prints their results as one JSON line. Ends when stdin closes.
  */
+import { createInterface } from 'node:readline';
+
 import { disposeRuntime, ensureRuntime } from '../../harness';
 import { FileCredentialStore } from '../../helpers/fileCredentialStore';
 import { nemoNode, runChain } from '../../helpers/workflow';
 
-async function main(): Promise<void> {
-	const [file, runs] = process.argv.slice(2);
+async function runAll(file: string, runs: number): Promise<unknown[]> {
 	const credentials = new FileCredentialStore(file);
-	await ensureRuntime();
-	process.stdout.write('ready\n');
-	await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-	const results = await Promise.all(
-		Array.from({ length: Number(runs) }, async () => {
+	return await Promise.all(
+		Array.from({ length: runs }, async () => {
 			const run = await runChain([nemoNode('Credits', 'nemoVideoCredits', { operation: 'getBalance' })], credentials);
 			return { status: run.status, available: run.output('Credits')[0]?.json.available, error: run.error?.message };
 		}),
 	);
-	process.stdout.write(`${JSON.stringify(results)}\n`);
+}
+
+async function main(): Promise<void> {
+	await ensureRuntime();
+	process.stdout.write('ready\n');
+	for await (const line of createInterface({ input: process.stdin })) {
+		const [file, runs] = line.split(' ');
+		process.stdout.write(`${JSON.stringify(await runAll(file, Number(runs)))}\n`);
+	}
 	disposeRuntime();
 }
 
