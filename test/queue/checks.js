@@ -57,6 +57,7 @@ async function concurrentSix(ctx) {
 	const tokens = await sim.anonymousTokensIssued(clientId);
 	const record = {
 		httpStatuses: result.calls.map((c) => c.status),
+		otherAnswers: result.calls.filter((c) => c.status !== 200).map((c) => JSON.stringify(c.body).slice(0, 300)),
 		succeeded: result.executions.filter((e) => e.status === 'success').length,
 		executions: result.executions.length,
 		byWorker: result.byWorker,

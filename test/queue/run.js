@@ -17,7 +17,7 @@ const { prepare, REPO_ROOT } = require('../../scripts/n8n/prepare');
 const { startSimulator } = require('../../scripts/n8n/simulator');
 const { ensurePackages, startRedis, startPostgres, tempDir } = require('./services');
 const { startCluster, loginOwner } = require('./cluster');
-const { createCredential, createActiveWorkflow } = require('./workflow');
+const { createCredential, createActiveWorkflow, waitWebhookRegistered } = require('./workflow');
 const checks = require('./checks');
 const { memoryInDatabaseMode, overTheCap, sigtermMidRender } = require('./databaseMode');
 
@@ -94,6 +94,7 @@ async function main() {
 		stopCluster = cluster.stop;
 		record.startupMs.database = Date.now() - t;
 		await loginOwner(cluster, { setup: false });
+		await waitWebhookRegistered(cluster, workflow.webhookPath);
 		Object.assign(ctx, { cluster });
 		await run('memoryDatabase', () => memoryInDatabaseMode(ctx, MEMORY_RENDER_BYTES));
 		await run('overTheCap', () => overTheCap(ctx, OVER_CAP_RENDER_BYTES, DB_CAP_MIB));

@@ -57,7 +57,25 @@ async function createActiveWorkflow(cluster, credential, webhookPath) {
 		body: { name: `${workflow.name} (webhook, queue test)`, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings },
 	});
 	await cluster.rest('POST', `/rest/workflows/${created.id}/activate`, { body: { versionId: created.versionId } });
+	await waitWebhookRegistered(cluster, webhookPath);
 	return { id: created.id, webhookPath };
+}
+
+/**
+ * The main may answer 404 for a webhook for a moment after activation (seen once in queue mode).
+ * A GET tells without starting an execution: n8n answers "not registered for GET requests. Did you
+ * mean to make a POST request?" once the POST webhook exists.
+ */
+async function waitWebhookRegistered(cluster, webhookPath, timeoutMs = 30_000) {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	while (Date.now() < deadline) {
+		const response = await fetch(`${cluster.url}/webhook/${webhookPath}`, { signal: AbortSignal.timeout(5000) }).catch((error) => ({ text: async () => String(error) }));
+		last = await response.text();
+		if (/Did you mean to make a POST request/.test(last)) return;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`webhook ${webhookPath} not registered ${timeoutMs} ms after activation: ${last.slice(0, 300)}`);
 }
 
 /** One webhook call: resolves with { status, ms, body } (never throws on HTTP errors). */
@@ -126,4 +144,4 @@ async function downloadBinary(cluster, binaryId, file) {
 	return { status: response.status, bytes: fs.statSync(file).size, ms: Date.now() - started, contentType: response.headers.get('content-type') };
 }
 
-module.exports = { webhookExample, createCredential, createActiveWorkflow, callWebhook, listExecutions, getExecution, nodeOutput, executionError, downloadBinary };
+module.exports = { waitWebhookRegistered, webhookExample, createCredential, createActiveWorkflow, callWebhook, listExecutions, getExecution, nodeOutput, executionError, downloadBinary };

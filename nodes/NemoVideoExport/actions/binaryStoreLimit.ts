@@ -23,7 +23,7 @@ export function binaryStoreLimitError(error: unknown, bytes: number): NemoVideoE
 			hint:
 				'Nothing broke and the render is still on NemoVideo, but running again fails the same way: n8n keeps binary data in its database here (the default in queue mode). ' +
 				'Fix it in one of these ways: a shared filesystem store (N8N_DEFAULT_BINARY_DATA_MODE=filesystem with the same N8N_STORAGE_PATH folder on the main and every worker), ' +
-				'S3 (N8N_DEFAULT_BINARY_DATA_MODE=s3), a higher N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE (at most 1024; every process then holds whole files in memory), ' +
+				'S3 (N8N_DEFAULT_BINARY_DATA_MODE=s3; needs an n8n license with S3 storage), a higher N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE (at most 1024; every process then holds whole files in memory), ' +
 				'or Output "URL Only", which passes the video\'s URL on instead of the file.',
 		},
 	);
