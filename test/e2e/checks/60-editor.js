@@ -156,7 +156,7 @@ async function drive(ctx, cleanups) {
 		}),
 	);
 	cleanups.push(() => context.close());
-	context.setDefaultTimeout(30_000);
+	context.setDefaultTimeout(60_000); // generous: CI machines are shared
 	const login = await context.request.post(`${server.url}/rest/login`, { data: { emailOrLdapLoginId: owner.email, password: owner.password } });
 	assert.equal(login.status(), 200, `browser login: HTTP ${login.status()}`);
 	const page = context.pages()[0] ?? (await context.newPage());
