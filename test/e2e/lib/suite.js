@@ -57,6 +57,8 @@ function credentialData(spec, sim) {
 		apiToken: mode === 'registered' ? REGISTERED_TOKEN : '',
 		baseUrl: sim.url,
 		clientId: crypto.randomUUID(),
+		// Customized, so the checks can see the credential's own attribution values reach the service.
+		customizeAttribution: true,
 		skillSource: 'picture-to-video',
 		skillVersion: '1.0.0',
 		skillPlatform: 'n8n-e2e',
