@@ -2,7 +2,7 @@
 // n8n's AI Agent (v3.1) with an OpenAI Chat Model pointed at a local fake OpenAI server
 // (test/e2e/lib/fakeOpenAi.js) and the NemoVideo tool variants attached (…SessionTool, …UploadTool,
 // …EditTool, …ExportTool, …CreditsTool). The "model" reads the tool schemas n8n sends and calls
-// session → upload (by URL) → edit → render, then answers with the MP4 link. None of the tool
+// session → upload (by URL) → edit → state → render, then answers with the MP4 link. None of the tool
 // parameters the model fills is set in the workflow: they must be model-filled ($fromAI) by default.
 const { runAgent, toolRuns, agentOutput, describeToolResults, TOOL_RESULT_CAP, IMAGE_URL, TOKEN_RE } = require('../lib/agent');
 
@@ -21,8 +21,8 @@ module.exports = {
 
 		// The tools n8n offered, with model-filled parameters in their schemas.
 		const offered = Object.fromEntries((fake.requests[0].tools ?? []).map((t) => [t.function.name, t.function]));
-		assert.deepEqual(Object.keys(offered).sort(), ['Check_Credits', 'Create_Session', 'Edit_Video', 'Render_Video', 'Upload_Media']);
-		for (const [tool, keys] of Object.entries({ Upload_Media: ['sessionId', 'urls'], Edit_Video: ['sessionId', 'prompt'], Render_Video: ['sessionId'] })) {
+		assert.deepEqual(Object.keys(offered).sort(), ['Check_Credits', 'Create_Session', 'Edit_Video', 'Get_Session_State', 'Render_Video', 'Upload_Media']);
+		for (const [tool, keys] of Object.entries({ Upload_Media: ['sessionId', 'urls'], Edit_Video: ['sessionId', 'prompt'], Get_Session_State: ['sessionId'], Render_Video: ['sessionId'] })) {
 			const properties = offered[tool].parameters?.properties ?? {};
 			for (const key of keys) {
 				assert.ok(properties[key], `${tool} offers "${key}" to the model (has: ${Object.keys(properties).join(', ')})`);
@@ -32,25 +32,28 @@ module.exports = {
 		for (const [name, tool] of Object.entries(offered)) assert.ok((tool.description ?? '').length >= 20, `${name} has a description`);
 
 		// The model's calls, in order, and what it filled in.
-		assert.deepEqual(fake.toolCalls.map((c) => c.name), ['Create_Session', 'Upload_Media', 'Edit_Video', 'Render_Video']);
-		const [, upload, edit, render] = fake.toolCalls;
+		assert.deepEqual(fake.toolCalls.map((c) => c.name), ['Create_Session', 'Upload_Media', 'Edit_Video', 'Get_Session_State', 'Render_Video']);
+		const [, upload, edit, stateCall, render] = fake.toolCalls;
 		const sessionId = upload.args.sessionId;
 		assert.match(sessionId ?? '', /\S/, 'the upload call got the session ID from the session result');
 		assert.equal(edit.args.sessionId, sessionId);
+		assert.equal(stateCall.args.sessionId, sessionId);
 		assert.equal(render.args.sessionId, sessionId);
 		assert.ok(String(upload.args.urls).includes(IMAGE_URL), `urls: ${JSON.stringify(upload.args.urls)}`);
 
 		// Every tool result the model received: short, no token, and carrying what the next call needs.
-		assert.equal(fake.toolResults.length, 4);
+		assert.equal(fake.toolResults.length, 5);
 		for (const r of fake.toolResults) {
 			assert.ok(r.chars <= TOOL_RESULT_CAP, `${r.name} result is ${r.chars} characters (cap ${TOOL_RESULT_CAP}): ${r.content.slice(0, 300)}`);
 			assert.doesNotMatch(r.content, TOKEN_RE, `${r.name} result carries a token`);
 		}
-		const [sessionResult, uploadResult, editResult, renderResult] = fake.toolResults.map((r) => JSON.parse(r.content));
+		const [sessionResult, uploadResult, editResult, stateResult, renderResult] = fake.toolResults.map((r) => JSON.parse(r.content));
 		assert.equal(sessionResult[0].sessionId, sessionId, 'session result → sessionId');
 		assert.equal(uploadResult[0].sessionId, sessionId, 'upload result → sessionId');
 		assert.match(JSON.stringify(uploadResult), /cdn_?url|cdnUrl/i, 'upload result names the uploaded file’s URL');
 		assert.equal(editResult[0].readyToExport, true, `edit result says the timeline can be rendered: ${JSON.stringify(editResult)}`);
+		assert.equal(stateResult[0].readyToExport, true, 'state result → readyToExport');
+		assert.match(stateResult[0].summary ?? '', /^Timeline/, 'state result → timeline summary');
 		assert.match(renderResult[0].renderId ?? '', /\S/, 'render result → renderId');
 		assert.equal(renderResult[0].status, 'completed');
 		assert.match(renderResult[0].url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4/, 'render result → MP4 URL');
@@ -62,7 +65,7 @@ module.exports = {
 
 		// n8n ran each tool node once, as a tool, and the service saw one upload, one edit, one render.
 		const runs = toolRuns(result);
-		assert.deepEqual(runs.map((r) => r.node), ['Create Session', 'Upload Media', 'Edit Video', 'Render Video']);
+		assert.deepEqual(runs.map((r) => r.node).sort(), ['Create Session', 'Edit Video', 'Get Session State', 'Render Video', 'Upload Media']);
 		for (const r of runs) assert.equal(r.error, undefined, `${r.node}: ${r.error?.message}`);
 		const calls = (await sim.log()).map((e) => `${e.method} ${e.path.replace(/[0-9a-f-]{8,}|render_[\w-]+/gi, ':id')}`);
 		const count = (pattern) => calls.filter((c) => pattern.test(c)).length;

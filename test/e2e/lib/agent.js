@@ -18,6 +18,7 @@ const TOOLS = [
 	{ name: 'Create Session', type: `${PACKAGE}.nemoVideoSessionTool`, parameters: { operation: 'create' } },
 	{ name: 'Upload Media', type: `${PACKAGE}.nemoVideoUploadTool`, parameters: { operation: 'upload' } },
 	{ name: 'Edit Video', type: `${PACKAGE}.nemoVideoEditTool`, parameters: { operation: 'sendPrompt' } },
+	{ name: 'Get Session State', type: `${PACKAGE}.nemoVideoSessionTool`, parameters: { operation: 'getState' } },
 	{ name: 'Render Video', type: `${PACKAGE}.nemoVideoExportTool`, parameters: { operation: 'render' } },
 	{ name: 'Check Credits', type: `${PACKAGE}.nemoVideoCreditsTool`, parameters: {} },
 ];

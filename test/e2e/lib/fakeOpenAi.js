@@ -12,8 +12,9 @@
  *   1. a tool whose name says "session"  → called with no arguments (or those it can fill)
  *   2. a tool whose name says "upload"   → urls: the image URL(s) in the user's message
  *   3. a tool whose name says "edit"     → prompt: what to make, sessionId from the results so far
- *   4. a tool whose name says "render"/"export" → sessionId
- *   5. a final answer with the video URL from the last result
+ *   4. a tool whose name says "state"/"status" (only if attached) → sessionId
+ *   5. a tool whose name says "render"/"export" → sessionId
+ *   6. a final answer with the video URL from the last result
  *
  * Each argument is filled from the tool's schema: a property whose name says session/render/url/
  * prompt gets the session ID, render ID, URL(s) or the request; one it cannot fill is reported in
@@ -22,13 +23,26 @@
  */
 const http = require('node:http');
 
+/** The steps in order; `optional` ones are taken only when such a tool is attached. */
 const STEPS = [
-	// word starts only: "Check_Credits" contains "edit"
-	{ step: 'session', tool: /(^|[_\W])session/i },
-	{ step: 'upload', tool: /(^|[_\W])upload/i },
-	{ step: 'edit', tool: /(^|[_\W])edit/i },
-	{ step: 'render', tool: /(^|[_\W])(render|export)/i },
+	{ step: 'session' },
+	{ step: 'upload' },
+	{ step: 'edit' },
+	{ step: 'state', optional: true },
+	{ step: 'render' },
 ];
+
+/** Which step a tool name is for (word starts only: "Check_Credits" contains "edit"). */
+function stepOf(toolName) {
+	const words = String(toolName).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+	const has = (word) => words.some((w) => w.startsWith(word));
+	if (has('state') || has('status')) return 'state';
+	if (has('session')) return 'session';
+	if (has('upload')) return 'upload';
+	if (has('edit')) return 'edit';
+	if (has('render') || has('export')) return 'render';
+	return undefined;
+}
 
 const URL_RE = /https?:\/\/[^\s"'<>)\]]+/g;
 
@@ -123,9 +137,10 @@ class FakeOpenAi {
 
 		const known = facts(results);
 		const done = new Set(results.map((r) => stepOf(r.name)).filter(Boolean));
-		for (const { step, tool: pattern } of STEPS) {
+		for (const { step, optional } of STEPS) {
 			if (done.has(step)) continue;
-			const tool = tools.find((t) => pattern.test(t.name));
+			const tool = tools.find((t) => stepOf(t.name) === step);
+			if (!tool && optional) continue;
 			if (!tool) {
 				this.problems.push(`no tool for the ${step} step among: ${tools.map((t) => t.name).join(', ') || 'none'}`);
 				return this.final(`I cannot ${step}: no such tool.`);
@@ -183,10 +198,6 @@ class FakeOpenAi {
 	get toolCalls() {
 		return this.answers.filter((a) => a.kind === 'tool_call');
 	}
-}
-
-function stepOf(toolName) {
-	return STEPS.find(({ tool }) => tool.test(toolName))?.step;
 }
 
 /** What the user asked for, as a prompt for the video agent (the URL is already uploaded). */

@@ -1,7 +1,13 @@
+import { NodeHelpers } from 'n8n-workflow';
+
 import type { Simulator } from '../../../simulator';
-import { CODE_TYPE, node } from '../../harness';
-import { quietSimulator, requestsTo } from '../../helpers/simulator';
-import { nemoNode, nemoVideoCredentials, runChain } from '../../helpers/workflow';
+import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
+import { NemoVideoSession } from '../../../nodes/NemoVideoSession/NemoVideoSession.node';
+import { createSession, uploadUrls } from '../../../nodes/shared/transport';
+import { chain, CODE_TYPE, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow } from '../../harness';
+import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
+import { TOOL_RUN_WAYS, toolVariant } from '../../helpers/toolRun';
+import { nemoNode, nemoVideoCredentials, PACKAGE, runChain } from '../../helpers/workflow';
 
 let simulator: Simulator;
 
@@ -90,5 +96,34 @@ describe('NemoVideo Session', () => {
 		expect(items).toHaveLength(2);
 		expect(items[0]).toMatchObject({ json: { error: expect.stringMatching(/session not found/i), errorKind: 'sessionNotFound' }, pairedItem: { item: 0 } });
 		expect(items[1]).toMatchObject({ json: { error: 'Session ID is empty' }, pairedItem: { item: 1 } });
+	});
+});
+
+describe('NemoVideo Session Get State as an AI Agent tool', () => {
+	it.each(TOOL_RUN_WAYS)('answers in short whatever the session holds: summary, readiness, ten media named, the rest counted, no raw state (%s)', async (way) => {
+		const client = clientFor(simulator, REGISTERED_TOKEN);
+		const { sessionId } = await createSession(client, { taskName: 'tool state', language: 'en' });
+		await uploadUrls(client, sessionId, Array.from({ length: 14 }, (_, i) => `https://example.com/photos/a-rather-long-file-name-for-photo-${i + 1}.jpg`));
+		const type = toolVariant(new NemoVideoSession(), way);
+		const tool = node('State Tool', `${PACKAGE}.${type.description.name}`, { operation: 'getState', sessionId }, { credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } } });
+		const result = await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
+			nodeTypes: nodeTypesOf(PACKAGE, type),
+			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
+			credentials: nemoVideoCredentials(simulator.url),
+		});
+
+		const [answer] = result.output('State Tool');
+		expect(answer.json).toMatchObject({ sessionId, summary: expect.stringMatching(/^Timeline/), readyToExport: false, moreUploadedMedia: 4, generatedMedia: [] });
+		expect(answer.json.uploadedMedia).toHaveLength(10);
+		expect((answer.json.uploadedMedia as unknown[])[0]).toEqual({ fileName: 'a-rather-long-file-name-for-photo-1.jpg', type: 'image' });
+		expect(answer.json).not.toHaveProperty('state');
+		expect(JSON.stringify(answer.json).length).toBeLessThanOrEqual(2_000);
+	});
+
+	it('in the generated tool type, Session ID is left to the model and Include Raw State is not offered', () => {
+		const type = toolVariant(new NemoVideoSession(), 'generated Tool type');
+		const parameters = NodeHelpers.getNodeParameters(type.description.properties, { operation: 'getState' }, true, false, null, type.description);
+		expect(parameters?.sessionId).toMatch(/\$fromAI\('sessionId'/);
+		expect(parameters).not.toHaveProperty('includeRawState');
 	});
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { INode } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import type { Simulator } from '../../../simulator';
 import { createSession } from '../../../nodes/shared/transport';
@@ -554,8 +555,31 @@ describe('NemoVideo Upload as an AI Agent tool', () => {
 		expect(result.output('Upload Tool')[0].json).toMatchObject({ sessionId, fileCount: 1, files: [{ fileName: 'cat.jpg', cdnUrl: expect.any(String) }] });
 	});
 
+	it('answers in short however many files: ten listed with name, type and CDN URL, the rest counted, no hashes', async () => {
+		const urls = Array.from({ length: 12 }, (_, i) => `https://example.com/photos/photo-${i + 1}.jpg`).join('\n');
+		const result = await runAsTool({ source: 'url', urls });
+
+		const [answer] = result.output('Upload Tool');
+		expect(answer.json).toMatchObject({ sessionId, fileCount: 12, moreFiles: 2 });
+		expect(answer.json.files).toHaveLength(10);
+		expect((answer.json.files as Array<Record<string, unknown>>)[0]).toEqual({ fileName: 'photo-1.jpg', fileType: 'image', size: '1920x1080', cdnUrl: expect.stringMatching(/photo-1\.jpg$/) });
+		expect(JSON.stringify(answer.json)).not.toMatch(/hash|source/);
+		expect(JSON.stringify(answer.json).length).toBeLessThanOrEqual(2_000);
+	});
+
+	it('in the generated tool type, Source defaults to URL and Session ID and URLs are left to the model ($fromAI)', () => {
+		const type = toolVariant(new NemoVideoUpload(), 'generated Tool type');
+		const parameters = NodeHelpers.getNodeParameters(type.description.properties, { operation: 'upload' }, true, false, null, type.description);
+		expect(parameters?.source).toBe('url');
+		expect(parameters?.urls).toMatch(/^=\{\{ .*\$fromAI\('urls', '[^']{40,}', 'string'\) \}\}$/);
+		expect(parameters?.sessionId).toMatch(/\$fromAI\('sessionId'/);
+		const plain = NodeHelpers.getNodeParameters(new NemoVideoUpload().description.properties, { operation: 'upload' }, true, false, null, new NemoVideoUpload().description);
+		expect(plain?.source).toBe('binary');
+		expect(plain?.sessionId).toBe('={{ $json.sessionId }}');
+	});
+
 	it.each(TOOL_RUN_WAYS)('left on Binary File, it tells the user that a tool needs Source set to URL (%s)', async (way) => {
-		const result = await runAsTool({}, way);
+		const result = await runAsTool({ source: 'binary' }, way);
 
 		expect(result.error?.message).toBe('The item has no binary data to upload');
 		expect(errorDescription(result)).toBe('An AI agent tool cannot pass files: set Source to URL and let the agent give file addresses.');
