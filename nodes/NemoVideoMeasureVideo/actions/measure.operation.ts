@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { decodeLuma } from './decode';
 import { limitsFor, locateTools, stoppedBy, ToolError, type Limits } from './ffmpeg';
 import { splitList, WorkFolder } from './inputs';
-import { FrameMetrics } from './metrics';
+import { FrameMetrics, sharpnessStep } from './metrics';
 import { probeVideo } from './probe';
 import { parseResolution, buildReport, compareRequest } from './report';
 import { prepareSource, type Fit, type PreparedSource } from './sources';
@@ -47,7 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const label = settings.sourceInput === 'binary' ? `${entry}: ${file.fileName}` : entry;
 			sources.push(await sourceOrError(this, itemIndex, () => prepareSource(tools, file.path, label, facts, settings.fit, limits), label));
 		}
-		const metrics = new FrameMetrics(facts.width, facts.height, facts.range, sources);
+		const metrics = new FrameMetrics(facts.width, facts.height, facts.range, sources, sharpnessStep(facts.frameRate));
 		await decodeLuma(tools, video.path, facts, limits, (frame, previous) => metrics.add(frame, previous));
 		const input = this.getInputData()[itemIndex];
 		const json = buildReport({

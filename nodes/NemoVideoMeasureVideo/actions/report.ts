@@ -128,7 +128,7 @@ export function buildReport(input: ReportInput): IDataObject {
 		},
 		request: input.request,
 		run: input.run,
-		analysis: { fit: input.fit, measuredMs: input.measuredMs },
+		analysis: { fit: input.fit, sharpnessFrames: metrics.sharpnessFrames, measuredMs: input.measuredMs },
 		summary,
 	};
 }

@@ -44,10 +44,27 @@ export function downsample(source: Uint8Array, stride: number, rect: Rect, facto
 	const area = factor * factor;
 	const half = area >> 1;
 	const sums = new Uint32Array(width);
+	// Factors of 4, 8… on 4-byte-aligned rows: four pixels per 32-bit read (the usual 1080p case).
+	const words = factor % 4 === 0 && source.byteOffset % 4 === 0 && stride % 4 === 0 && rect.x % 4 === 0;
+	const packed = words ? new Uint32Array(source.buffer, source.byteOffset, source.length >> 2) : undefined;
+	const wordsPerCell = factor >> 2;
 	for (let y = 0; y < height; y++) {
 		sums.fill(0);
 		for (let dy = 0; dy < factor; dy++) {
 			let offset = (rect.y + y * factor + dy) * stride + rect.x;
+			if (packed) {
+				let word = offset >> 2;
+				for (let x = 0; x < width; x++) {
+					let sum = 0;
+					for (let k = 0; k < wordsPerCell; k++) {
+						const v = packed[word++];
+						const pairs = (v & 0x00ff00ff) + ((v >>> 8) & 0x00ff00ff);
+						sum += (pairs & 0xffff) + (pairs >>> 16);
+					}
+					sums[x] += sum;
+				}
+				continue;
+			}
 			for (let x = 0; x < width; x++) {
 				let sum = 0;
 				for (let dx = 0; dx < factor; dx++) sum += source[offset++];
