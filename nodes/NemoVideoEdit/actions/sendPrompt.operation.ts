@@ -24,8 +24,12 @@ export const MAX_WAIT_MINUTES = 15;
  * the 300 s gaps (n8n's own HTTP helper defaults to 300 000 ms, which such a gap can reach).
  */
 export const IDLE_TIMEOUT_MS = 7 * 60_000;
-/** An AI agent gets a short answer: the reply is cut to this many characters. */
-const TOOL_REPLY_CHARS = 2_000;
+/**
+ * An AI agent gets a short answer (the e2e checks hold every tool result to 2,000 characters): the
+ * reply is cut to this many characters, the timeline summary to TOOL_TIMELINE_CHARS.
+ */
+const TOOL_REPLY_CHARS = 1_200;
+const TOOL_TIMELINE_CHARS = 500;
 
 const properties: INodeProperties[] = [
 	sessionIdProperty,
@@ -197,9 +201,9 @@ function toolJson(report: EditReport): IDataObject {
 	const timeline = report.after ?? report.before;
 	const reply = report.stream.reply || silentNote(report);
 	return {
-		reply: reply.length > TOOL_REPLY_CHARS ? `${reply.slice(0, TOOL_REPLY_CHARS)}…` : reply,
+		reply: excerpt(reply, TOOL_REPLY_CHARS),
 		suggestedAction: suggestAction(report.stream.reply).action,
-		timeline: report.stateError === undefined ? timeline.summary : `unknown (${report.stateError})`,
+		timeline: excerpt(report.stateError === undefined ? timeline.summary : `unknown (${report.stateError})`, TOOL_TIMELINE_CHARS),
 		readyToExport: report.stateError === undefined ? timeline.readyToExport : false,
 	};
 }

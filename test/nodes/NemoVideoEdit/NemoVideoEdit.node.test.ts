@@ -346,6 +346,15 @@ describe('NemoVideo Edit as an AI Agent tool', () => {
 		});
 	});
 
+	it('a long reply is cut so the whole answer stays within 2,000 characters', async () => {
+		const sessionId = await sessionWithPhotos();
+		simulator.configure({ nextEditStreamBytes: 200_000 });
+		const [item] = await runAsTool(sessionId);
+		expect((item.json.reply as string).length).toBeLessThanOrEqual(1_201);
+		expect(item.json.reply).toMatch(/…$/);
+		expect(JSON.stringify(item.json).length).toBeLessThanOrEqual(2_000);
+	});
+
 	it('a silent edit tells the agent what changed instead of an empty reply', async () => {
 		simulator.configure({ silentEditRate: 1 });
 		const sessionId = await sessionWithPhotos();
