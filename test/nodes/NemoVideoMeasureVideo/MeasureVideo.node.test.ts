@@ -40,6 +40,14 @@ describe('NemoVideo Measure Video: fidelity to the source image', () => {
 		expect(sources[0]).toMatchObject({ source: 1, imageSize: '320x240', comparedRegion: { x: 0, y: 0, width: 320, height: 240 } });
 	});
 
+	it('a 640×480 video: SSIM is taken at Wang’s scale (÷2), equal to ffmpeg’s ssim on frames halved by ffmpeg’s area scaler', async () => {
+		const { quality, sources } = await measure({ data: media.still640, image: media.image640 });
+
+		expect(sources[0]).toMatchObject({ ssimScale: 2, comparedRegion: { x: 0, y: 0, width: 640, height: 480 } });
+		expect(quality.firstFrameSsim).toBeCloseTo(ffmpegSsimPerFrame(media.still640, media.image640, 640, 480, '', 2)[0], 4);
+		expect(quality.firstFramePsnr).toBeCloseTo(ffmpegPsnrFirstFrame(media.still640, media.image640, 640, 480), 1);
+	});
+
 	it('several sources: each image’s best-matching frame is where the video shows it, with ffmpeg’s SSIM for that frame', async () => {
 		const { quality, sources } = await measure(
 			{ data: media.slideshow, image: media.image, second: media.image2 },
@@ -65,6 +73,7 @@ describe('NemoVideo Measure Video: fidelity to the source image', () => {
 	it('an image of another aspect (4:3 in a square frame): Contain compares only the area it covers, as ffmpeg does on that crop', async () => {
 		const contain = await measure({ data: media.letterboxed, image: media.image });
 		const stretch = await measure({ data: media.letterboxed, image: media.image }, { options: { fit: 'stretch' } });
+		const cover = await measure({ data: media.letterboxed, image: media.image }, { options: { fit: 'cover' } });
 
 		expect(contain.sources[0].comparedRegion).toEqual({ x: 0, y: 40, width: 320, height: 240 });
 		const cropped = ffmpegSsimPerFrame(media.letterboxed, media.image, 320, 240, 'crop=320:240:0:40')[0];
@@ -72,6 +81,9 @@ describe('NemoVideo Measure Video: fidelity to the source image', () => {
 		expect(contain.quality.firstFrameSsim as number).toBeGreaterThan(0.99);
 		expect(stretch.quality.firstFrameSsim as number).toBeLessThan(0.8);
 		expect(stretch.json.analysis).toMatchObject({ fit: 'stretch' });
+		// Cover fills the square frame (the image cropped at its sides), so the bars count against it.
+		expect(cover.sources[0].comparedRegion).toEqual({ x: 0, y: 0, width: 320, height: 320 });
+		expect(cover.quality.firstFrameSsim as number).toBeLessThan(0.8);
 	});
 });
 

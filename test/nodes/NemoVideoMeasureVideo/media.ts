@@ -23,6 +23,9 @@ export interface TestMedia {
 	moving: string;
 	/** `image` (4:3) letterboxed in a 320×320 frame, 1 s at 10 fps. */
 	letterboxed: string;
+	/** A 640×480 test pattern, and it looped for 1 s at 10 fps (SSIM at half scale). */
+	image640: string;
+	still640: string;
 	remove(): void;
 }
 
@@ -56,8 +59,12 @@ export function makeMedia(): TestMedia {
 	);
 	ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '3', ...X264, at('moving.mp4'));
 	ffmpeg('-loop', '1', '-i', at('image.png'), '-t', '1', '-r', '10', '-vf', 'pad=320:320:0:40', ...X264, at('letterboxed.mp4'));
+	ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=1', '-frames:v', '1', at('image640.png'));
+	ffmpeg('-loop', '1', '-i', at('image640.png'), '-t', '1', '-r', '10', ...X264, at('still640.mp4'));
 	return {
 		dir,
+		image640: at('image640.png'),
+		still640: at('still640.mp4'),
 		image: at('image.png'),
 		image2: at('image2.png'),
 		still: at('still.mp4'),

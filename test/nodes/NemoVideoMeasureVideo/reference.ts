@@ -17,11 +17,15 @@ function filterRun(args: string[]): string {
 /** The source image as Measure Video's default (BT.601, limited range) conversion makes it, scaled to w×h. */
 const imageLuma = (w: number, h: number) => `scale=${w}:${h}:flags=bicubic:out_color_matrix=bt601:out_range=tv,format=yuv444p,extractplanes=y`;
 
-/** ffmpeg's ssim filter, Y plane, for every frame of `video` against `image` scaled to w×h; `crop` picks a frame region. */
-export function ffmpegSsimPerFrame(video: string, image: string, w: number, h: number, crop = ''): number[] {
+/**
+ * ffmpeg's ssim filter, Y plane, for every frame of `video` against `image` scaled to w×h; `crop`
+ * picks a frame region; `factor` > 1 first downscales both with ffmpeg's area scaler (range kept).
+ */
+export function ffmpegSsimPerFrame(video: string, image: string, w: number, h: number, crop = '', factor = 1): number[] {
+	const down = factor > 1 ? `,scale=${Math.floor(w / factor)}:${Math.floor(h / factor)}:flags=area:in_range=tv:out_range=tv` : '';
 	const output = filterRun([
 		'-i', video, '-loop', '1', '-i', image,
-		'-filter_complex', `[0:v]${crop ? `${crop},` : ''}extractplanes=y[a];[1:v]${imageLuma(w, h)}[b];[a][b]ssim=stats_file=-:shortest=1`,
+		'-filter_complex', `[0:v]${crop ? `${crop},` : ''}extractplanes=y${down}[a];[1:v]${imageLuma(w, h)}${down}[b];[a][b]ssim=stats_file=-:shortest=1`,
 	]);
 	return [...output.matchAll(/^n:\d+ Y:([\d.]+)/gm)].map((m) => Number(m[1]));
 }
