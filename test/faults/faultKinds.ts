@@ -85,7 +85,7 @@ export const FAULT_KINDS: FaultKind[] = [
 		name: 'stored anonymous token expired',
 		inject: () => undefined,
 		// The new token belongs to a new user: a session made with the old one is out of its reach.
-		expected: (target) => (target.sessionBound ? { outcome: 'error', message: /new anonymous token|another user|new user/i } : success),
+		expected: (target) => (target.sessionBound ? { outcome: 'error', message: /new token belongs to a new NemoVideo user/ } : success),
 		expiredAnonymousToken: true,
 	},
 ];

@@ -50,14 +50,18 @@ export const fileNameOption: INodeProperties = {
 	description: 'Name of the stored video file. Default: the render ID with .mp4.',
 };
 
+const RENDER_ID_FIX = 'Wire in the renderId from a NemoVideo Export "Render" step, e.g. {{ $json.renderId }}.';
+
+/** The item's Render ID. NemoVideo's render IDs are `render_<unique>`: anything else is refused before a request is sent. */
 export function renderIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
-	return requiredText(
-		ctx,
-		'renderId',
-		itemIndex,
-		'Render ID',
-		'Wire in the renderId from a NemoVideo Export "Render" step, e.g. {{ $json.renderId }}.',
-	);
+	const renderId = requiredText(ctx, 'renderId', itemIndex, 'Render ID', RENDER_ID_FIX);
+	if (!/^render_[\w-]+$/.test(renderId)) {
+		throw new NodeOperationError(ctx.getNode(), `Render ID "${renderId.slice(0, 80)}" is not a NemoVideo render ID`, {
+			itemIndex,
+			description: `Render IDs look like render_mwramila_82063a8b1641. ${RENDER_ID_FIX}`,
+		});
+	}
+	return renderId;
 }
 
 export function binaryPropertyParameter(ctx: IExecuteFunctions, itemIndex: number): string {
@@ -210,7 +214,10 @@ export function explainRenderLookup(error: unknown, renderId: string): unknown {
 		kind: 'request',
 		httpStatus: error.httpStatus,
 		code: error.code,
-		hint: 'Check the Render ID: it must come from a NemoVideo Export "Render" step run with the same NemoVideo credential (renders of other accounts are not visible).',
+		tokenReplaced: error.tokenReplaced,
+		hint: error.tokenReplaced
+			? 'The credential’s anonymous token was rejected (expired or revoked) and replaced during this run. The new token belongs to a new NemoVideo user, which cannot see renders started with the old one: render the video again (NemoVideo Session → Create, then Upload, Edit and Export).'
+			: 'Check the Render ID: it must come from a NemoVideo Export "Render" step run with the same NemoVideo credential (renders of other accounts are not visible).',
 	});
 }
 

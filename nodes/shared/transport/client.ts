@@ -370,6 +370,7 @@ export class NemoVideoClient {
 			retryAfterMs: error.retryAfterMs,
 			method: spec.method,
 			path: this.describePath(spec),
+			tokenReplaced: error.tokenReplaced,
 		});
 	}
 

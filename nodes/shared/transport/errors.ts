@@ -31,6 +31,8 @@ export interface NemoVideoErrorDetails {
 	retryAfterMs?: number;
 	method?: string;
 	path?: string;
+	/** This run replaced a rejected anonymous token: the new token is a new user, who cannot see the old one's work. */
+	tokenReplaced?: boolean;
 }
 
 /** An API failure with a message safe to show: it never contains a token (see `redact`). */
@@ -42,6 +44,7 @@ export class NemoVideoError extends Error {
 	readonly retryAfterMs?: number;
 	readonly method?: string;
 	readonly path?: string;
+	readonly tokenReplaced?: boolean;
 
 	constructor(message: string, details: NemoVideoErrorDetails) {
 		super(message);
@@ -53,6 +56,7 @@ export class NemoVideoError extends Error {
 		this.retryAfterMs = details.retryAfterMs;
 		this.method = details.method;
 		this.path = details.path;
+		this.tokenReplaced = details.tokenReplaced;
 	}
 }
 
@@ -82,7 +86,7 @@ export function isTokenRejection(httpStatus: number, code?: number): boolean {
 export function describeFailure(failure: FailedResponse): NemoVideoError {
 	const { httpStatus, code, serverMessage, retryAfterMs } = failure;
 	const said = serverMessage ? ` (NemoVideo said: ${serverMessage})` : '';
-	const at = { httpStatus, code, retryAfterMs };
+	const at = { httpStatus, code, retryAfterMs, tokenReplaced: failure.tokenReplaced };
 
 	if (isTokenRejection(httpStatus, code)) {
 		return new NemoVideoError(`NemoVideo rejected the token${said}`, {
