@@ -21,6 +21,7 @@ interface Settings {
 	ffmpegPath: string;
 	fit: Fit;
 	timeoutSeconds: number;
+	includeInputFields: boolean;
 	request: { durationSeconds: number; resolution: string; frameRate: number; durationToleranceSeconds: number };
 }
 
@@ -60,7 +61,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			videoLabel: settings.videoInput === 'binary' ? `${settings.video}: ${video.fileName}` : settings.video,
 			measuredMs: Date.now() - started,
 		});
-		return [{ json, ...(input.binary ? { binary: input.binary } : {}) }];
+		const kept = settings.includeInputFields ? input.json : {};
+		return [{ json: { ...kept, ...json }, ...(input.binary ? { binary: input.binary } : {}) }];
 	} catch (error) {
 		throw nodeError(this, error, itemIndex, limits, folder.path);
 	} finally {
@@ -99,6 +101,7 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number): Settings {
 		ffmpegPath: String(options.ffmpegPath ?? ''),
 		fit: (options.fit as Fit) ?? 'contain',
 		timeoutSeconds,
+		includeInputFields: options.includeInputFields !== false,
 		request: {
 			durationSeconds: Number(ctx.getNodeParameter('expectedDurationSeconds', itemIndex, 0)) || 0,
 			resolution,

@@ -125,6 +125,14 @@ export const properties: INodeProperties[] = [
 				description: 'How a source image whose aspect differs from the video’s is laid onto the frame before comparing',
 			},
 			{
+				displayName: 'Include Input Fields',
+				name: 'includeInputFields',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether the output keeps the input item’s fields (e.g. renderId, the video URL, or a label naming the generator or prompt variant) beside the measurement; the measurement’s own fields (quality, sources, temporal, video, request, run, analysis, summary) replace input fields of the same name',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',

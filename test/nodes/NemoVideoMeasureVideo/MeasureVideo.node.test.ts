@@ -166,6 +166,11 @@ describe('NemoVideo Measure Video: sharpness, bitrate, request, run', () => {
 			allMatch: false,
 		});
 		expect(json.run).toEqual({ renderId: 'render_test', ...exportMetrics });
+		// The input's fields stay beside the measurement (Include Input Fields, on by default), so rows can be told apart.
+		expect(json).toMatchObject({ renderId: 'render_test', metrics: exportMetrics });
+
+		const alone = await measure({ data: media.still }, { sourceInput: 'none', options: { includeInputFields: false } }, { metrics: exportMetrics });
+		expect(Object.keys(alone.json).sort()).toEqual(['analysis', 'quality', 'request', 'run', 'sources', 'summary', 'temporal', 'video']);
 		expect(json.video).toMatchObject({ width: 320, height: 240, framesDecoded: 30, codec: 'h264', lumaRange: 'limited' });
 	});
 
