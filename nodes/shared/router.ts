@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { deepCopy, NodeOperationError } from 'n8n-workflow';
+import { deepCopy, NodeOperationError, type NodeApiError } from 'n8n-workflow';
 
 import { nemoVideoClient } from './client';
 import { errorItemJson, toNodeError } from './errors';
+import { isToolRun } from './toolRun';
 import { NemoVideoError, type NemoVideoClient } from './transport';
 
 /** One operation of a node: handles input item `itemIndex` and returns its output items. */
@@ -68,6 +69,21 @@ export function optionsForKey(ctx: IExecuteFunctions, itemIndex: number): IDataO
 	return rest;
 }
 
+/** The most of a failed tool's message an AI agent gets (the agent checks hold tool results to 2,000). */
+const TOOL_ERROR_CHARS = 1_500;
+
+/**
+ * n8n 2.41's AI Agent (v3) hands the model only the message of a tool that failed, not the hint
+ * under it, so as a tool the hint (what to do next) joins the message. n8n's other tool path adds
+ * the hint itself unless the message already contains it, so it is never there twice.
+ */
+function withHintForAgent<E extends NodeApiError | NodeOperationError>(ctx: IExecuteFunctions, error: E): E {
+	if (!isToolRun(ctx) || !error.description || error.message.includes(error.description)) return error;
+	const joined = `${error.message.replace(/[\s.]+$/, '')}. ${error.description}`;
+	error.message = joined.length > TOOL_ERROR_CHARS ? `${joined.slice(0, TOOL_ERROR_CHARS)}…` : joined;
+	return error;
+}
+
 /**
  * The item loop every NemoVideo node shares: picks the operation, pairs each output with its input
  * item, and turns failures into n8n errors (or error items when the node continues on fail).
@@ -97,7 +113,7 @@ export async function route(
 			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
-			if (!this.continueOnFail() || isCancellation(this, error)) throw nodeError;
+			if (!this.continueOnFail() || isCancellation(this, error)) throw withHintForAgent(this, nodeError);
 			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 		}
 	}
@@ -118,7 +134,7 @@ async function routeBatches(
 	const results: INodeExecutionData[][] = [];
 	const fail = (error: unknown, itemIndex: number, throwIt: boolean) => {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
-		if (throwIt && (!this.continueOnFail() || isCancellation(this, error))) throw nodeError;
+		if (throwIt && (!this.continueOnFail() || isCancellation(this, error))) throw withHintForAgent(this, nodeError);
 		results[itemIndex] = [{ json: errorItemJson(nodeError) }];
 	};
 

@@ -322,18 +322,29 @@ describe('NemoVideo Edit: cancel', () => {
 
 describe('NemoVideo Edit as an AI Agent tool', () => {
 	/** The node answers short when an agent runs it as a tool, whichever way n8n does that. */
-	async function runAsTool(sessionId: string, way: ToolRunWay = 'generated Tool type'): Promise<INodeExecutionData[]> {
+	async function runToolWorkflow(sessionId: string, way: ToolRunWay = 'generated Tool type') {
 		const type = toolVariant(new NemoVideoEdit(), way);
 		const tool = node('Edit Tool', `${PACKAGE}.${type.description.name}`, { operation: 'sendPrompt', sessionId, prompt: PROMPT }, {
 			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
 		});
-		const result = await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
+		return await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
 			nodeTypes: nodeTypesOf(PACKAGE, type),
 			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
 			credentials: nemoVideoCredentials(simulator.url),
 		});
-		return result.output('Edit Tool');
 	}
+	async function runAsTool(sessionId: string, way: ToolRunWay = 'generated Tool type'): Promise<INodeExecutionData[]> {
+		return (await runToolWorkflow(sessionId, way)).output('Edit Tool');
+	}
+
+	it.each(TOOL_RUN_WAYS)('a refusal says what to do in the message itself: the agent gets only the message (%s)', async (way) => {
+		const sessionId = await sessionWithPhotos();
+		simulator.setCredits(REGISTERED_TOKEN, 10);
+		const result = await runToolWorkflow(sessionId, way);
+		expect(result.error?.message).toMatch(/^Not enough NemoVideo credits .*\. Top up credits /s);
+		expect(result.error?.message.match(/Top up credits/g)).toHaveLength(1);
+		expect(simulator.getSession(sessionId)?.edits).toHaveLength(0);
+	});
 
 	it.each(TOOL_RUN_WAYS)('returns the reply, the suggested action and the timeline summary, nothing more (%s)', async (way) => {
 		const sessionId = await sessionWithPhotos();

@@ -581,7 +581,8 @@ describe('NemoVideo Upload as an AI Agent tool', () => {
 	it.each(TOOL_RUN_WAYS)('left on Binary File, it tells the user that a tool needs Source set to URL (%s)', async (way) => {
 		const result = await runAsTool({ source: 'binary' }, way);
 
-		expect(result.error?.message).toBe('The item has no binary data to upload');
+		// as a tool the hint joins the message: n8n's agent passes only the message to the model
+		expect(result.error?.message).toBe('The item has no binary data to upload. An AI agent tool cannot pass files: set Source to URL and let the agent give file addresses.');
 		expect(errorDescription(result)).toBe('An AI agent tool cannot pass files: set Source to URL and let the agent give file addresses.');
 		expect(uploads()).toHaveLength(0);
 	});

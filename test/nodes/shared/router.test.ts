@@ -178,7 +178,8 @@ describe('tool variants: the model fills Session ID and Render ID', () => {
 	it('Export Get Status reads the render ID the model named', async () => {
 		const result = await runTool(new NemoVideoExport(), { operation: 'getStatus' }, { renderId: 'render_unknown_1' });
 
-		expect(result.error?.message).toBe('NemoVideo has no render "render_unknown_1"');
+		// as a tool the hint joins the message: n8n's agent passes only the message to the model
+		expect(result.error?.message).toMatch(/^NemoVideo has no render "render_unknown_1"\. Check the Render ID: /);
 		expect(requestsTo(simulator, 'GET', /^\/api\/render\/proxy\/lambda\/render_unknown_1$/)).toHaveLength(1);
 	});
 
