@@ -8,7 +8,7 @@ import { limitsFor, locateTools, stoppedBy, ToolError, type Limits } from './ffm
 import { splitList, WorkFolder } from './inputs';
 import { FrameMetrics, sharpnessStep } from './metrics';
 import { probeVideo } from './probe';
-import { parseResolution, buildReport, compareRequest } from './report';
+import { parseResolution, buildReport, compareRequest } from './measureOutput';
 import { prepareSource, type Fit, type PreparedSource } from './sources';
 
 export { properties as description } from './measure.properties';

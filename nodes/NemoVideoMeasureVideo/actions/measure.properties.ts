@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 /** The fields of Measure Video; what each figure means is in docs/measure-video.md. */
-export const properties: INodeProperties[] = [
+const fields: INodeProperties[] = [
 	{
 		displayName: 'Video',
 		name: 'videoInput',
@@ -143,3 +144,5 @@ export const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const properties = updateDisplayOptions({ show: { operation: ['measure'] } }, fields);
