@@ -10,7 +10,7 @@ const NUMBER_FLAGS = [
 	'generationMs', 'heartbeatIntervalMs', 'renderMs', 'maxUploadBytes', 'renderOutputBytes', 'nextEditStreamBytes',
 	'anonymousTokensPerIpPerHour',
 ];
-const STRING_FLAGS = ['renderUrlStyle', 'userIdInSession', 'failNextRender', 'editDialect', 'tokenRejection'];
+const STRING_FLAGS = ['renderUrlStyle', 'userIdInSession', 'failNextRender', 'editDialect', 'tokenRejection', 'renderFrom'];
 const BOOLEAN_FLAGS = ['quiet'];
 const LIST_FLAGS = ['registeredTokens'];
 
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
 		process.stderr.write(`${(e as Error).message}\n`);
 		process.exit(2);
 	}
-	const sim = await startSimulator(options);
+	// from the command line (the demo, the e2e suite) renders show the uploaded images when ffmpeg is there
+	const sim = await startSimulator({ renderFrom: 'uploads', ...options });
 	process.stdout.write(`NemoVideo simulator listening on ${sim.url}\n`);
 	let stopping = false;
 	const stop = () => {

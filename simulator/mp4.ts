@@ -1,4 +1,8 @@
-/** The committed sample MP4s (real H.264) and streaming them, optionally padded with a trailing `free` box. */
+/**
+ * The committed sample MP4s (real H.264), renders made with the host's ffmpeg from the uploaded images,
+ * and streaming either, optionally padded with a trailing `free` box.
+ */
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ServerResponse } from 'http';
@@ -19,8 +23,9 @@ export function assetFor(durationMs: number): string {
 	return best.file;
 }
 
+/** A sample's name resolves in ASSET_DIR; an absolute path (a render made from the uploads) is used as is. */
 export function assetPath(file: string): string {
-	return path.join(ASSET_DIR, path.basename(file));
+	return path.isAbsolute(file) ? file : path.join(ASSET_DIR, path.basename(file));
 }
 
 export function assetSize(file: string): number {
@@ -99,4 +104,106 @@ export async function streamMp4(res: ServerResponse, file: string, opts: { padTo
 		}
 	}
 	res.end();
+}
+
+/** Image types ffmpeg's image2 demuxer reads by extension (`-loop 1` needs image2). */
+const IMAGE_EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+export interface SlideshowSpec {
+	/** image files in the order they are shown, each with its MIME type */
+	images: Array<{ file: string; mime: string }>;
+	durationMs: number;
+	width: number;
+	height: number;
+	fps: number;
+	/** the MP4 to write */
+	out: string;
+	/** ffmpeg binary; default `NEMOVIDEO_SIM_FFMPEG` or `ffmpeg` on PATH */
+	ffmpeg?: string;
+}
+
+/** Whether every image is of a type the slideshow can show (else the render serves a sample). */
+export function slideshowSupports(mime: string): boolean {
+	return mime in IMAGE_EXT;
+}
+
+/**
+ * ffmpeg arguments for a slideshow: each image looped for its share of the frames, scaled to fit the
+ * frame with its aspect kept and centred on black (what Measure Video's Contain fit compares), then
+ * concatenated and encoded H.264 (ultrafast, yuv420p, faststart). `links[i]` is image i with its extension.
+ */
+export function slideshowArgs(spec: SlideshowSpec, links: string[]): string[] {
+	const { width: w, height: h, fps } = spec;
+	const frames = Math.max(1, Math.round((spec.durationMs / 1000) * fps));
+	const n = links.length;
+	const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
+	const chains: string[] = [];
+	for (let i = 0; i < n; i++) {
+		// frames split as evenly as possible; every image gets at least one frame
+		const own = Math.max(1, Math.floor(((i + 1) * frames) / n) - Math.floor((i * frames) / n));
+		args.push('-loop', '1', '-framerate', String(fps), '-t', (own / fps).toFixed(4), '-i', links[i]);
+		chains.push(
+			`[${i}:v]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,trim=end_frame=${own}[v${i}]`,
+		);
+	}
+	const concat = `${chains.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0[out]`;
+	args.push('-filter_complex', `${chains.join(';')};${concat}`, '-map', '[out]', '-frames:v', String(frames), '-r', String(fps));
+	args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', spec.out);
+	return args;
+}
+
+export interface SlideshowJob {
+	child?: ChildProcess;
+	/** resolves with the MP4 written, or undefined when it could not be made (no ffmpeg, undecodable image, killed) */
+	done: Promise<string | undefined>;
+	kill(): void;
+}
+
+/** Start ffmpeg on a slideshow; the images are linked next to the output with their extensions. */
+export function startSlideshow(spec: SlideshowSpec): SlideshowJob {
+	const links: string[] = [];
+	const cleanLinks = () => {
+		for (const l of links) fs.rm(l, { force: true }, () => undefined);
+	};
+	try {
+		spec.images.forEach((img, i) => {
+			const link = `${spec.out}.src${i}.${IMAGE_EXT[img.mime]}`;
+			fs.symlinkSync(img.file, link);
+			links.push(link);
+		});
+	} catch {
+		cleanLinks();
+		return { done: Promise.resolve(undefined), kill: () => undefined };
+	}
+	let child: ChildProcess;
+	try {
+		child = spawn(spec.ffmpeg ?? process.env.NEMOVIDEO_SIM_FFMPEG ?? 'ffmpeg', slideshowArgs(spec, links), { stdio: ['ignore', 'ignore', 'ignore'] });
+	} catch {
+		cleanLinks();
+		return { done: Promise.resolve(undefined), kill: () => undefined };
+	}
+	let killed = false;
+	const done = new Promise<string | undefined>((resolve) => {
+		let settled = false;
+		const settle = (ok: boolean) => {
+			if (settled) return;
+			settled = true;
+			cleanLinks();
+			if (!ok) fs.rm(spec.out, { force: true }, () => undefined);
+			resolve(ok ? spec.out : undefined);
+		};
+		// ENOENT (no ffmpeg on this machine) and the like
+		child.once('error', () => settle(false));
+		child.once('close', (code) => settle(!killed && code === 0 && fs.existsSync(spec.out) && fs.statSync(spec.out).size > 0));
+	});
+	return {
+		child,
+		done,
+		kill() {
+			if (child.exitCode === null && child.signalCode === null) {
+				killed = true;
+				child.kill('SIGKILL');
+			}
+		},
+	};
 }

@@ -2,9 +2,10 @@
 import { requireAuth } from './auth';
 import { draftDurationMs, isDraftReady } from './draft';
 import { header, readJson, renderError, renderOk, sendJson, str, type Ctx } from './http';
-import { assetFor, servedSize, streamMp4 } from './mp4';
+import * as path from 'path';
+import { assetFor, servedSize, slideshowSupports, startSlideshow, streamMp4, type SlideshowJob } from './mp4';
 import type { SimState } from './state';
-import type { RenderRecord } from './types';
+import type { Draft, RenderRecord, SessionRecord } from './types';
 
 export const RENDER_ERRORS = {
 	missingHeaders: 'export blocked: missing attribution headers (X-Skill-Source, X-Skill-Version, X-Skill-Platform) or plan tier does not allow export',
@@ -15,20 +16,79 @@ export const RENDER_ERRORS = {
 	notFound: 'render not found',
 };
 
+/** A render being made from the session's uploads (renderFrom 'uploads'): ffmpeg, then the time it finished. */
+interface UploadRender {
+	job: SlideshowJob;
+	file?: string;
+	finishedAt?: number;
+}
+
+const uploadRenders = new WeakMap<RenderRecord, UploadRender>();
+
+/**
+ * With renderFrom 'uploads': the session's uploaded images (in upload order) when every one of them has its
+ * bytes kept and is a JPEG, PNG or WebP; otherwise undefined and the render serves a sample MP4.
+ */
+function uploadedImages(sim: SimState, session: SessionRecord): Array<{ file: string; mime: string }> | undefined {
+	const images = session.state.video_infos.filter((m) => m.file_type === 'image');
+	if (images.length === 0) return undefined;
+	const out: Array<{ file: string; mime: string }> = [];
+	for (const m of images) {
+		const u = sim.uploads.get(m.id);
+		// URL uploads keep no bytes
+		if (!u?.file || !slideshowSupports(u.mime)) return undefined;
+		out.push({ file: u.file, mime: u.mime });
+	}
+	return out;
+}
+
+/** Start ffmpeg on the uploads when the simulator renders from them; killed on cancel and on close/reset. */
+function startUploadRender(sim: SimState, r: RenderRecord, session: SessionRecord, draft: unknown): void {
+	if (sim.opts.renderFrom !== 'uploads') return;
+	const images = uploadedImages(sim, session);
+	if (!images) return;
+	const m = (draft as Partial<Draft>).m;
+	const even = (n: unknown, d: number) => (typeof n === 'number' && n >= 2 && n <= 4096 ? Math.round(n / 2) * 2 : d);
+	const job = startSlideshow({
+		images,
+		durationMs: r.durationMs,
+		width: even(m?.width, 1920),
+		height: even(m?.height, 1080),
+		fps: typeof m?.fps === 'number' && m.fps > 0 && m.fps <= 60 ? m.fps : 25,
+		out: path.join(sim.uploadDir, `render-${sim.hex(6)}.mp4`),
+	});
+	const rec: UploadRender = { job };
+	uploadRenders.set(r, rec);
+	const stop = () => job.kill();
+	sim.children.add(stop);
+	void job.done.then((file) => {
+		sim.children.delete(stop);
+		rec.file = file;
+		rec.finishedAt = Date.now();
+	});
+}
+
 /** Bring a render's status up to date from the clock (pending -> processing -> completed | failed). */
 export function refreshRender(sim: SimState, r: RenderRecord, now = Date.now()): RenderRecord {
 	if (r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled') return r;
 	const elapsed = now - r.submittedAt;
 	const fail = sim.renderFailures.get(r.id);
+	const made = uploadRenders.get(r);
 	if (fail && elapsed >= fail.atMs) {
 		r.status = 'failed';
 		r.failedAt = r.submittedAt + fail.atMs;
 		r.error = fail.error;
 		r.progress = Math.min(99, Math.floor((fail.atMs / r.renderMs) * 100));
+	} else if (elapsed >= r.renderMs && made && made.finishedAt === undefined) {
+		// renderMs is over but ffmpeg is still writing the MP4: the render completes when its file does
+		r.status = 'processing';
+		r.progress = 99;
 	} else if (elapsed >= r.renderMs) {
 		r.status = 'completed';
-		r.completedAt = r.submittedAt + r.renderMs;
+		r.completedAt = Math.max(r.submittedAt + r.renderMs, made?.finishedAt ?? 0);
 		r.progress = 100;
+		// the MP4 made from the uploads; the sample when ffmpeg is missing or could not make it
+		if (made?.file) r.asset = made.file;
 	} else if (elapsed < r.renderMs * 0.1) {
 		r.status = 'pending';
 		r.progress = 0;
@@ -100,7 +160,7 @@ export async function handleRenderStart(ctx: Ctx): Promise<void> {
 	if (sim.opts.failNextRender) {
 		sim.renderFailures.set(id, { atMs: Math.floor(r.renderMs / 2), error: sim.opts.failNextRender });
 		sim.opts.failNextRender = undefined;
-	}
+	} else startUploadRender(sim, r, session, draft);
 	renderOk(ctx, { id, status: 'pending', progress: 0 });
 }
 
@@ -123,6 +183,7 @@ export function handleRenderCancel(ctx: Ctx): void {
 		r.cancelled = true;
 		r.cancelledAt = Date.now();
 		r.status = 'cancelled';
+		uploadRenders.get(r)?.job.kill();
 	}
 	renderOk(ctx, { id: r.id, status: 'cancelled', progress: r.progress });
 }

@@ -32,6 +32,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'seed'> = {
 	anonymousTokensPerIpPerHour: 5,
 	tokenRejection: 'http401',
 	clientIdReuse: 'whileNoValidToken',
+	renderFrom: 'sample',
 };
 
 export interface QueuedFault extends Fault {
@@ -61,6 +62,8 @@ export class SimState {
 	/** planned failures of renders: id -> (ms after submit, error) */
 	renderFailures = new Map<string, { atMs: number; error: string }>();
 	timers = new Set<NodeJS.Timeout>();
+	/** stops child processes still running (ffmpeg making a render); all called on reset and close */
+	children = new Set<() => void>();
 	counters = { sessions: 0, balance: 0, renders: 0, edits: 0, ids: 0 };
 	readonly uploadDir: string;
 	private idRng: Rng;
@@ -109,6 +112,8 @@ export class SimState {
 	clearTimers(): void {
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
+		for (const stop of this.children) stop();
+		this.children.clear();
 	}
 
 	reset(): void {

@@ -41,7 +41,17 @@ export interface SimulatorOptions {
 	 * one expired or was revoked; 'oncePerWeek' not within 7 days of the last issue, revoked or not.
 	 */
 	clientIdReuse?: ClientIdReuse;
+	/**
+	 * What a completed render's MP4 shows: 'sample' (default), the committed sample closest to the draft's duration;
+	 * 'uploads', the session's uploaded images in upload order at the draft's duration, size and frame rate, made by
+	 * the host's ffmpeg (`NEMOVIDEO_SIM_FFMPEG` or PATH) while the render runs. A render completes when both renderMs
+	 * has passed and its MP4 is written. No ffmpeg, a URL upload (no bytes kept) or an image ffmpeg cannot decode:
+	 * the sample. The CLI defaults to 'uploads'.
+	 */
+	renderFrom?: RenderFrom;
 }
+
+export type RenderFrom = 'sample' | 'uploads';
 
 export type ClientIdReuse = 'whileNoValidToken' | 'oncePerWeek';
 
@@ -184,7 +194,7 @@ export interface RenderRecord {
 	urlStyle: 'outputUrl' | 'output.url';
 	outputUrl: string;
 	durationMs: number;
-	/** asset file served (e.g. sample-10s.mp4) */
+	/** asset file served (e.g. sample-10s.mp4; with renderFrom 'uploads', the absolute path of the MP4 made) */
 	asset: string;
 	format: string;
 	quality: string;
