@@ -1,12 +1,15 @@
 import { describeTimelineChange, summarizeDraft, type TimelineSummary } from '../../shared/timeline';
-import { getSessionState, NemoVideoError, openEditStream, type NemoVideoClient } from '../../shared/transport';
 import {
 	EditStreamFold,
+	getSessionState,
+	NemoVideoError,
+	openEditStream,
 	readEditStream,
 	type EditStreamEnd,
 	type EditStreamLimits,
 	type EditStreamResult,
-} from '../../shared/transport/editStream';
+	type NemoVideoClient,
+} from '../../shared/transport';
 
 /**
  * One edit, end to end, without n8n: reads the timeline, sends the prompt once (never repeated:

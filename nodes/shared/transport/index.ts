@@ -5,4 +5,7 @@ export * from './errors';
 export * from './http';
 export * from './retry';
 export * from './sse';
+export * from './editDecode';
+export * from './editFold';
+export * from './editStream';
 export * from './credentialProbe';

@@ -1,8 +1,9 @@
 import { request } from 'undici';
 
 import type { Simulator } from '../../../../simulator';
-import { sseMessages } from '../../../../nodes/shared/transport';
-import { EditStreamFold, foldEditStream, readEditStream } from '../../../../nodes/shared/transport/editStream';
+import { EditStreamFold, readEditStream, sseMessages } from '../../../../nodes/shared/transport';
+import { isPlainPartialText } from '../../../../nodes/shared/transport/editEvents';
+import { foldEditStream, ReferenceEditStreamFold } from '../../../helpers/editStream';
 import { quietSimulator } from '../../../helpers/simulator';
 
 /** Bytes delivered in the given pieces, like a socket would. */
@@ -295,7 +296,7 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 		const url = `${simulator.url}/__sim/sse-sample?bytes=1500000&seed=23`;
 		const limits = { maxReplyChars: 50_000_000 };
 		const deferred = await foldEditStream(sseMessages((await request(url)).body), limits, new EditStreamFold(limits));
-		const reference = await foldEditStream(sseMessages((await request(url)).body), limits, new EditStreamFold(limits, { deferPartials: false }));
+		const reference = await foldEditStream(sseMessages((await request(url)).body), limits, new ReferenceEditStreamFold(limits));
 		expect(deferred.counts.partialChunks).toBeGreaterThan(1000);
 		expect(deferred).toEqual(reference);
 	});
@@ -328,5 +329,43 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 		const viaFold = await foldEditStream(sseMessages((await request(url)).body));
 		expect(viaFold.reply).toBe(viaRead.result.reply);
 		expect({ ...viaFold.counts, comments: 0 }).toEqual({ ...viaRead.result.counts, comments: 0 });
+	});
+});
+
+describe('edit stream fold: which events wait undecoded', () => {
+	it('only a plain ADK partial text chunk is kept undecoded; any other shape with "partial":true is decoded', () => {
+		const plain = { content: { parts: [{ text: 'Hi "there"\\' }], role: 'model' }, partial: true, author: 'nemo_agent', invocationId: 'e-1', timestamp: 1.5, actions: { stateDelta: {} } };
+		expect(isPlainPartialText(JSON.stringify(plain))).toBe(true);
+		const others = [
+			{ ...plain, content: { parts: [{ text: 'x', thought: true }] } },
+			{ ...plain, content: { parts: [{ inlineData: { mimeType: 'image/png' } }] } },
+			{ ...plain, content: { parts: [{ text: 'x' }, { functionCall: { name: 'f' } }] } },
+			{ ...plain, content: { parts: [{ text: 5 }] } },
+			{ ...plain, content: { parts: [] } },
+			{ ...plain, actions: { stateDelta: { key: 1 } } },
+			{ ...plain, partial: false },
+			{ ...plain, type: 'text' },
+			{ ...plain, errorMessage: 'failed' },
+			{ ...plain, newField: true },
+			{ content: { partial: true, parts: [{ text: 'x' }] } },
+		];
+		for (const other of others) expect(isPlainPartialText(JSON.stringify(other))).toBe(false);
+		// A key twice: JSON.parse keeps the last one, which must have the shape too.
+		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}]},"content":{"role":"model"}}')).toBe(false);
+		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}],"parts":[{"text":"b"}]},"partial":true}')).toBe(true);
+		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}]}} x')).toBe(false);
+	});
+
+	it('a new shape carrying "partial":true before a final text is folded as the reference folds it', async () => {
+		const stream =
+			adk([{ text: 'Thinking', thought: true }], { partial: true }) +
+			adk([{ inlineData: { mimeType: 'image/png' } }], { partial: true }) +
+			adk([{ text: 'Chunk ' }], { partial: true, errorMessage: 'quota' }) +
+			data({ partial: true, novel: { text: 'new kind' } }) +
+			adk([{ text: 'Done.' }]);
+		const messages = () => sseMessages(pieces(Buffer.from(stream), []));
+		const lazy = await foldEditStream(messages());
+		expect(lazy).toEqual(await foldEditStream(messages(), {}, new ReferenceEditStreamFold()));
+		expect(lazy.counts).toMatchObject({ other: 3, errors: 1, partialChunks: 1, finalTexts: 1 });
 	});
 });
