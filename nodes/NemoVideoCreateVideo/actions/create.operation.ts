@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { errorItemJson, toNodeError } from '../../shared/errors';
+import { inFlight, withSharedBackOff } from '../../shared/inFlight';
 import type { BatchOperation } from '../../shared/router';
 import { isToolRun } from '../../shared/toolRun';
-import type { NemoVideoClient } from '../../shared/transport';
+import { NemoVideoError, type NemoVideoClient } from '../../shared/transport';
 import type { Check } from './checks';
 import { prepareImages, type ItemImages } from './images';
 import { makeVideo, type OnMismatch, type VideoJob, type VideoResult } from './pipeline';
@@ -18,6 +20,8 @@ export interface Prepared {
 	images: ItemImages;
 	job: Omit<VideoJob, 'images'>;
 	mode: 'one' | 'perItem';
+	/** One Video per Item: how many of the items' videos are made at once (Options → Videos in Flight) */
+	videosInFlight: number;
 }
 
 function readJob(ctx: IExecuteFunctions, itemIndex: number): Omit<VideoJob, 'images'> {
@@ -56,28 +60,71 @@ export const execute: BatchOperation<Prepared> = {
 		const job = readJob(this, itemIndex);
 		const images = await prepareImages(this, itemIndex, client);
 		const mode = this.getNodeParameter('mode', itemIndex, 'one') === 'perItem' ? 'perItem' : 'one';
-		return { images, job, mode };
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const videosInFlight = Math.max(1, Math.floor(Number(options.videosInFlight ?? 1)) || 1);
+		return { images, job, mode, videosInFlight };
 	},
 
 	batchKey(this: IExecuteFunctions, prepared: Prepared): string | undefined {
-		return prepared.mode === 'one' ? 'one video' : undefined;
+		if (prepared.mode === 'one') return 'one video';
+		// several videos at once: the items go to one send, which runs them through the pool
+		return prepared.videosInFlight > 1 ? `videos in flight: ${prepared.videosInFlight}` : undefined;
 	},
 
 	async send(this: IExecuteFunctions, batch: Array<{ itemIndex: number; prepared: Prepared }>, client: NemoVideoClient): Promise<INodeExecutionData[][]> {
-		const { job } = batch[0].prepared;
-		const result = await makeVideo(this, { ...job, images: batch.map((entry) => entry.prepared.images) }, client);
-		const failed = result.checks.filter((check) => !check.pass);
-		if (failed.length > 0 && job.onMismatch === 'fail') {
-			throw new NodeOperationError(this.getNode(), `The video is not what was asked: ${failed.map(describeCheck).join('; ')}`, {
-				itemIndex: job.itemIndex,
-				description: `The edit and render were done (session ${result.sessionId}, render ${String(result.rendered.json.renderId)}); they are not repeated. Set On Mismatch to "Correct Once" to send one correction edit, or to "Warn" to keep the video.`,
-			});
-		}
-		const item = isToolRun(this) ? toolItem(result, failed) : outputItem(result, failed, job);
-		item.pairedItem = batch.length === 1 ? { item: batch[0].itemIndex } : batch.map((entry) => ({ item: entry.itemIndex }));
-		return batch.map((_, position) => (position === 0 ? [item] : []));
+		if (batch[0].prepared.mode === 'perItem' && batch.length > 1) return await videosInFlight(this, batch, client);
+		return [await oneVideo.call(this, batch, client)];
 	},
 };
+
+/**
+ * One video per item, several at once: each item its own session, edit and render; outputs in input
+ * order, each paired with its item; a 429 seen by one makes the others wait the same Retry-After.
+ * A failed item fails the node (after the videos already being made finish) unless it continues on fail.
+ */
+async function videosInFlight(
+	ctx: IExecuteFunctions,
+	batch: Array<{ itemIndex: number; prepared: Prepared }>,
+	client: NemoVideoClient,
+): Promise<INodeExecutionData[][]> {
+	const shared = withSharedBackOff(client);
+	const continueOnFail = ctx.continueOnFail();
+	const settled = await inFlight(batch, batch[0].prepared.videosInFlight, async (entry) => await oneVideo.call(ctx, [entry], shared), {
+		stopOnError: !continueOnFail,
+	});
+	const asNodeError = (error: unknown, itemIndex: number) => toNodeError(ctx.getNode(), error, itemIndex, (text) => client.redact(text));
+	return settled.map((outcome, position) => {
+		if (outcome.ok) return outcome.value;
+		if ('skipped' in outcome) return [];
+		const cancelled = (outcome.error instanceof NemoVideoError && outcome.error.kind === 'cancelled') || ctx.getExecutionCancelSignal()?.aborted === true;
+		const failed = settled.findIndex((other) => !other.ok && 'error' in other);
+		if (!continueOnFail || cancelled) {
+			const first = settled[failed] as { error: unknown };
+			throw asNodeError(cancelled ? outcome.error : first.error, batch[cancelled ? position : failed].itemIndex);
+		}
+		return [{ json: errorItemJson(asNodeError(outcome.error, batch[position].itemIndex)), pairedItem: { item: batch[position].itemIndex } }];
+	});
+}
+
+/** The video of the batch's items (all items, or one item in One Video per Item mode). */
+async function oneVideo(
+	this: IExecuteFunctions,
+	batch: Array<{ itemIndex: number; prepared: Prepared }>,
+	client: NemoVideoClient,
+): Promise<INodeExecutionData[]> {
+	const { job } = batch[0].prepared;
+	const result = await makeVideo(this, { ...job, images: batch.map((entry) => entry.prepared.images) }, client);
+	const failed = result.checks.filter((check) => !check.pass);
+	if (failed.length > 0 && job.onMismatch === 'fail') {
+		throw new NodeOperationError(this.getNode(), `The video is not what was asked: ${failed.map(describeCheck).join('; ')}`, {
+			itemIndex: job.itemIndex,
+			description: `The edit and render were done (session ${result.sessionId}, render ${String(result.rendered.json.renderId)}); they are not repeated. Set On Mismatch to "Correct Once" to send one correction edit, or to "Warn" to keep the video.`,
+		});
+	}
+	const item = isToolRun(this) ? toolItem(result, failed) : outputItem(result, failed, job);
+	item.pairedItem = batch.length === 1 ? { item: batch[0].itemIndex } : batch.map((entry) => ({ item: entry.itemIndex }));
+	return [item];
+}
 
 function describeCheck(check: Check): string {
 	return `${check.name}: asked ${check.asked}, got ${check.got}`;

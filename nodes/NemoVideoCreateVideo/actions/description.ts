@@ -195,6 +195,15 @@ export const properties: INodeProperties[] = [
 				description: 'How long to wait for the render (usually 30–90 s) before cancelling it and failing the item',
 			},
 			{
+				displayName: 'Videos in Flight',
+				name: 'videosInFlight',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 1,
+				description:
+					'One Video per Item only: how many items’ videos are made at once (each in its own session). Outputs keep the input order; a rate limit (HTTP 429) seen by one makes the others wait too.',
+			},
+			{
 				displayName: 'Task Name',
 				name: 'taskName',
 				type: 'string',
