@@ -1,5 +1,5 @@
 import { NemoVideoError } from '../../shared/transport';
-import { formatBytes } from '../../shared/transport/fileType';
+import { formatBytes } from '../../shared/formatBytes';
 
 /**
  * n8n's `database` binary store (the default in queue mode) buffers a whole file and refuses one

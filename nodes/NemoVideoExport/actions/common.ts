@@ -11,7 +11,8 @@ import {
 	type NemoVideoClient,
 	type OpenedStream,
 } from '../../shared/transport';
-import { badPercentEscape, formatBytes } from '../../shared/transport/fileType';
+import { formatBytes } from '../../shared/formatBytes';
+import { checkUrl } from '../../shared/urls';
 import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
 
 import { binaryStoreLimitError } from './binaryStoreLimit';
@@ -226,26 +227,18 @@ export function isCancelled(client: NemoVideoClient, error: unknown): boolean {
 }
 
 export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex: number): string {
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-		throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
-			itemIndex,
-			description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
-		});
-	}
-	const bad = badPercentEscape(url.pathname);
-	if (bad !== undefined) {
-		throw new NodeOperationError(ctx.getNode(), `Video URL has a malformed percent-escape ("${bad}"): "${value}"`, {
+	const check = checkUrl(value, { anyFile: true });
+	if (check.ok) return check.url;
+	if (check.reason === 'percentEscape') {
+		throw new NodeOperationError(ctx.getNode(), `Video URL has a malformed percent-escape ("${check.bad}"): "${value}"`, {
 			itemIndex,
 			description: 'Correct the Video URL: write a literal % as %25, or wire in the url field of a NemoVideo Export "Render" or "Get Status" step unchanged.',
 		});
 	}
-	return url.toString();
+	throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
+		itemIndex,
+		description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
+	});
 }
 
 /** A failure while the file was streaming into the binary store, in words a user can act on. */

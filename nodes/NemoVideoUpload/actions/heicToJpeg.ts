@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 
 import { NemoVideoError } from '../../shared/transport/errors';
-import { formatBytes } from '../../shared/transport/fileType';
+import { formatBytes } from '../../shared/formatBytes';
 
 /**
  * HEIC → JPEG before upload: NemoVideo answers 4001 for HEIC, and iPhone photos arrive as HEIC.

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { BINARY_ENCODING, NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { isToolRun } from '../../shared/toolRun';
-import { checkFile, checkUrl, HEAD_BYTES, readHead } from '../../shared/transport/fileType';
+import { checkFile, HEAD_BYTES, readHead } from '../../shared/media/fileType';
+import { checkUrl } from '../../shared/urls';
 import type { UploadSource } from '../../shared/transport/multipart';
 import { heicToJpeg, MAX_HEIC_BYTES } from './heicToJpeg';
 

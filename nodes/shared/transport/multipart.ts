@@ -6,7 +6,8 @@ import FormData from 'form-data';
 import type { NemoVideoClient, RequestBody } from './client';
 import { uploadFiles } from './endpoints';
 import { NemoVideoError } from './errors';
-import { formatBytes, MAX_UPLOAD_BYTES } from './fileType';
+import { formatBytes } from '../formatBytes';
+import { MAX_UPLOAD_BYTES } from '../media/fileType';
 import { confirmedUpload, type ConfirmedUpload } from './uploadConfirm';
 
 /** One file to send as a `files` part. */

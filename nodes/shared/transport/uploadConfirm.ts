@@ -2,7 +2,7 @@ import type { NemoVideoClient } from './client';
 import { getSessionState, type UploadedFile } from './endpoints';
 import { isRecord } from './envelope';
 import { NemoVideoError } from './errors';
-import { formatBytes } from './fileType';
+import { formatBytes } from '../formatBytes';
 
 /**
  * An upload is not idempotent: sent twice, the session holds the file twice. When it is unknown

@@ -8,7 +8,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import type { Simulator } from '../../../simulator';
 import { createSession } from '../../../nodes/shared/transport';
-import { MAX_UPLOAD_BYTES } from '../../../nodes/shared/transport/fileType';
+import { MAX_UPLOAD_BYTES } from '../../../nodes/shared/media/fileType';
 import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
 import { NemoVideoUpload } from '../../../nodes/NemoVideoUpload/NemoVideoUpload.node';
 import { BINARY_FROM_FILE_TYPE, chain, CODE_TYPE, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow } from '../../harness';

@@ -1,14 +1,6 @@
 import { Readable } from 'node:stream';
 
-import {
-	badPercentEscape,
-	checkFile,
-	checkUrl,
-	describeContent,
-	detectFormat,
-	MAX_UPLOAD_BYTES,
-	readHead,
-} from '../../../../nodes/shared/transport/fileType';
+import { checkFile, describeContent, detectFormat, MAX_UPLOAD_BYTES, readHead } from '../../../../nodes/shared/media/fileType';
 import { jpeg, png, sampleMp4 } from '../../NemoVideoUpload/media';
 
 const bytes = (...parts: Array<string | number[]>) =>
@@ -130,26 +122,6 @@ describe('checking a file before it is sent', () => {
 	});
 });
 
-describe('checking URLs', () => {
-	it('accepts http(s) addresses with or without a media extension', () => {
-		expect(checkUrl('https://cdn.example.com/a/photo.jpg')).toEqual({ ok: true, url: 'https://cdn.example.com/a/photo.jpg' });
-		expect(checkUrl('https://drive.example.com/uc?id=123&export=download')).toMatchObject({ ok: true });
-		expect(checkUrl('https://cdn.example.com/%E2%82%AC%20sale.jpg')).toMatchObject({ ok: true });
-	});
-
-	it.each([
-		['not a URL', 'photo.jpg', /is not a valid URL/],
-		['ftp', 'ftp://example.com/photo.jpg', /uses ftp, not http or https/],
-		['a PDF', 'https://example.com/brochure.pdf?x=1', /points to a \.pdf file, which NemoVideo does not accept/],
-		['a malformed escape', 'https://x/a%zz.png', /^The URL "https:\/\/x\/a%zz\.png" has a malformed percent-escape \("%zz"\)$/],
-		['escapes that are not UTF-8', 'https://x/a%ff.png', /malformed percent-escape \("%ff"\)$/],
-	])('refuses %s', (_name, url, message) => {
-		const check = checkUrl(url);
-		expect(check.ok).toBe(false);
-		if (!check.ok) expect(check.message).toMatch(message);
-	});
-});
-
 describe('reading the head of a stream', () => {
 	it('reads only the first bytes and closes the stream', async () => {
 		let served = 0;
@@ -164,21 +136,5 @@ describe('reading the head of a stream', () => {
 		expect([...head.subarray(0, 17)]).toEqual([...Array(16).fill(1), 2]);
 		expect(stream.destroyed).toBe(true);
 		expect(served).toBeLessThan(100);
-	});
-});
-
-describe('finding malformed percent-escapes', () => {
-	it.each([
-		['/a%zz.png', '%zz'],
-		['/50%-off.png', '%'],
-		['/a%2.png', '%2'],
-		['/a%ff.png', '%ff'],
-		['/%E2%82.png', '%E2%82'],
-	])('%s has %s', (path, bad) => {
-		expect(badPercentEscape(path)).toBe(bad);
-	});
-
-	it.each([['/a%20b.png'], ['/%E2%82%AC.png'], ['/plain.png']])('%s has none', (path) => {
-		expect(badPercentEscape(path)).toBeUndefined();
 	});
 });

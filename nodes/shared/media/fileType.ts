@@ -1,6 +1,17 @@
 import type { Readable } from 'node:stream';
 
-import { ACCEPTED_FORMATS } from './errors';
+import { formatBytes } from '../formatBytes';
+import { ACCEPTED_FORMATS } from '../transport/errors';
+import {
+	extensionOf,
+	FORMATS,
+	formatOfExtension,
+	formatOfMimeType,
+	NEUTRAL_EXTENSIONS,
+	NEUTRAL_MIME_TYPES,
+	normaliseMimeType,
+	type MediaFormat,
+} from './mediaFormats';
 
 /**
  * Local checks of a file before any byte of it is sent: the format NemoVideo accepts, read from the
@@ -13,55 +24,6 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** Leading bytes read to recognise a format (enough for every signature below). */
 export const HEAD_BYTES = 64;
-
-export type MediaFormatName =
-	| 'jpeg' | 'png' | 'gif' | 'webp' | 'heic'
-	| 'mp4' | 'mov' | 'avi' | 'webm' | 'mkv'
-	| 'mp3' | 'wav' | 'm4a' | 'aac';
-
-export interface MediaFormat {
-	name: MediaFormatName;
-	label: string;
-	kind: 'image' | 'video' | 'audio';
-	/** Extension a file of this format is sent with when its own name has none. */
-	extension: string;
-	mimeType: string;
-	extensions: readonly string[];
-	mimeTypes: readonly string[];
-	/** Formats whose files share a container, so a name or MIME type of one fits content of another. */
-	family: string;
-}
-
-const FORMATS: Record<MediaFormatName, MediaFormat> = {
-	jpeg: format('jpeg', 'JPEG', 'image', ['jpg', 'jpeg', 'jpe'], ['image/jpeg', 'image/jpg', 'image/pjpeg']),
-	png: format('png', 'PNG', 'image', ['png'], ['image/png', 'image/x-png']),
-	gif: format('gif', 'GIF', 'image', ['gif'], ['image/gif']),
-	webp: format('webp', 'WebP', 'image', ['webp'], ['image/webp']),
-	heic: format('heic', 'HEIC', 'image', ['heic', 'heif'], ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']),
-	mp4: format('mp4', 'MP4', 'video', ['mp4', 'm4v'], ['video/mp4', 'video/x-m4v', 'application/mp4'], 'isobmff'),
-	mov: format('mov', 'QuickTime (MOV)', 'video', ['mov', 'qt'], ['video/quicktime'], 'isobmff'),
-	avi: format('avi', 'AVI', 'video', ['avi'], ['video/x-msvideo', 'video/avi', 'video/msvideo', 'video/vnd.avi']),
-	webm: format('webm', 'WebM', 'video', ['webm'], ['video/webm', 'audio/webm'], 'matroska'),
-	mkv: format('mkv', 'Matroska (MKV)', 'video', ['mkv'], ['video/x-matroska', 'video/matroska', 'audio/x-matroska'], 'matroska'),
-	mp3: format('mp3', 'MP3', 'audio', ['mp3'], ['audio/mpeg', 'audio/mp3', 'audio/mpeg3', 'audio/x-mpeg-3'], 'mpeg-audio'),
-	wav: format('wav', 'WAV', 'audio', ['wav'], ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave']),
-	m4a: format('m4a', 'M4A', 'audio', ['m4a'], ['audio/mp4', 'audio/x-m4a', 'audio/m4a'], 'isobmff'),
-	aac: format('aac', 'AAC', 'audio', ['aac'], ['audio/aac', 'audio/x-aac', 'audio/aacp'], 'mpeg-audio'),
-};
-
-/** Names and MIME types that say nothing about the content; the content decides alone. */
-const NEUTRAL_EXTENSIONS = new Set(['', 'bin', 'dat', 'data', 'tmp', 'file', 'download', 'octet-stream']);
-const NEUTRAL_MIME_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream', 'application/binary', 'application/x-binary', 'application/unknown', 'application/x-unknown']);
-
-/** URL endings that are certainly not accepted media; other URLs are judged by the service. */
-const REFUSED_URL_EXTENSIONS = new Set([
-	'txt', 'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'csv', 'json', 'xml', 'zip', 'rar', '7z', 'gz', 'tar',
-	'svg', 'bmp', 'tif', 'tiff', 'psd', 'avif', 'ico', 'exe', 'dmg', 'md', 'rtf', 'odt', 'epub',
-]);
-
-export function mediaFormat(name: MediaFormatName): MediaFormat {
-	return FORMATS[name];
-}
 
 /** The accepted format the leading bytes show, or undefined when they show none. */
 export function detectFormat(head: Uint8Array): MediaFormat | undefined {
@@ -233,63 +195,6 @@ function checkHeic(file: FileFacts, shown: string, found: string, options: Check
 	return { ok: true, format: FORMATS.jpeg, uploadName: `${base || 'photo'}.jpg`, contentType: 'image/jpeg', convert: 'heicToJpeg' };
 }
 
-export type UrlCheck = { ok: true; url: string } | { ok: false; message: string; fix: string };
-
-/** A URL upload is judged by the service; locally only its form and a clearly wrong ending are refused. */
-export function checkUrl(raw: string): UrlCheck {
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		return { ok: false, message: `"${raw}" is not a valid URL`, fix: 'Give full addresses starting with https:// (or http://), one per line or separated by commas.' };
-	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		return { ok: false, message: `The URL "${raw}" uses ${url.protocol.replace(/:$/, '')}, not http or https`, fix: 'NemoVideo downloads files over http(s) only. Give a public http(s) address of the file.' };
-	}
-	const bad = badPercentEscape(url.pathname);
-	if (bad !== undefined) {
-		return {
-			ok: false,
-			message: `The URL "${raw}" has a malformed percent-escape ("${bad}")`,
-			fix: 'Correct it in URLs: write a literal % as %25 (e.g. 50%25-off.jpg), or copy the address again from the browser’s address bar.',
-		};
-	}
-	const extension = extensionOf(decodeURIComponent(url.pathname.split('/').pop() ?? ''));
-	if (extension === 'heic' || extension === 'heif') {
-		return {
-			ok: false,
-			message: `The URL "${raw}" points to a HEIC photo, which NemoVideo does not accept`,
-			fix: 'The node converts HEIC to JPEG only for files it sends itself: fetch the photo first (HTTP Request with Response Format "File", or Google Drive "Download"), then upload it with Source "Binary File" and Options → Convert HEIC to JPEG on.',
-		};
-	}
-	if (REFUSED_URL_EXTENSIONS.has(extension)) {
-		return {
-			ok: false,
-			message: `The URL "${raw}" points to a .${extension} file, which NemoVideo does not accept`,
-			fix: `NemoVideo accepts ${ACCEPTED_FORMATS}. Link to a file in one of these formats.`,
-		};
-	}
-	return { ok: true, url: url.toString() };
-}
-
-/**
- * The first part of a URL path that cannot be percent-decoded, or undefined when it all can: a `%`
- * not followed by two hex digits ("%zz"), or escapes that do not form UTF-8 ("%ff"). `new URL`
- * accepts such paths; decodeURIComponent throws "URI malformed" and the service refuses them.
- */
-export function badPercentEscape(path: string): string | undefined {
-	const stray = /%(?![0-9A-Fa-f]{2})[0-9A-Za-z]{0,2}/.exec(path);
-	if (stray) return stray[0];
-	for (const [run] of path.matchAll(/(?:%[0-9A-Fa-f]{2})+/g)) {
-		try {
-			decodeURIComponent(run);
-		} catch {
-			return run;
-		}
-	}
-	return undefined;
-}
-
 /** Reads up to `bytes` leading bytes of a stream, then closes it. */
 export async function readHead(stream: Readable, bytes = HEAD_BYTES): Promise<Buffer> {
 	const parts: Buffer[] = [];
@@ -305,29 +210,6 @@ export async function readHead(stream: Readable, bytes = HEAD_BYTES): Promise<Bu
 		stream.destroy();
 	}
 	return Buffer.concat(parts, length);
-}
-
-export function formatBytes(bytes: number): string {
-	const mb = bytes / 1024 / 1024;
-	if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
-	return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
-}
-
-function extensionOf(fileName: string): string {
-	const match = /\.([A-Za-z0-9-]{1,12})$/.exec(fileName.trim());
-	return match ? match[1].toLowerCase() : '';
-}
-
-function normaliseMimeType(mimeType: string | undefined): string {
-	return (mimeType ?? '').split(';')[0].trim().toLowerCase();
-}
-
-function formatOfExtension(extension: string): MediaFormat | undefined {
-	return Object.values(FORMATS).find((candidate) => candidate.extensions.includes(extension));
-}
-
-function formatOfMimeType(mimeType: string): MediaFormat | undefined {
-	return Object.values(FORMATS).find((candidate) => candidate.mimeTypes.includes(mimeType));
 }
 
 /** ISO base media files: HEIF stills, M4A audio, QuickTime and MP4 video (any other brand counts as MP4). */
@@ -348,15 +230,4 @@ function textExcerpt(b: Buffer): string | undefined {
 	// eslint-disable-next-line no-control-regex
 	if (/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return undefined;
 	return text.replace(/\s+/g, ' ').trim();
-}
-
-function format(
-	name: MediaFormatName,
-	label: string,
-	kind: MediaFormat['kind'],
-	extensions: string[],
-	mimeTypes: string[],
-	family: string = name,
-): MediaFormat {
-	return { name, label, kind, extension: extensions[0], mimeType: mimeTypes[0], extensions, mimeTypes, family };
 }
