@@ -83,6 +83,8 @@ export function withSharedBackOff(client: NemoVideoClient, backOff?: SharedBackO
 		gate = new SharedBackOff();
 		backOffs.set(client, gate);
 	}
-	const own = (client as unknown as { http: HttpFunction }).http;
-	return Object.create(client, { http: { value: gate.wrap(own) } }) as NemoVideoClient;
+	// the client's HTTP function (ClientOptions.http, kept as `http`); the derived client sends through the gate
+	const own = (client as unknown as { http?: unknown }).http;
+	if (typeof own !== 'function') throw new Error('NemoVideoClient no longer keeps its HTTP function as "http": update withSharedBackOff');
+	return Object.create(client, { http: { value: gate.wrap(own as HttpFunction) } }) as NemoVideoClient;
 }

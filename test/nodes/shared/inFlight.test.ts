@@ -1,5 +1,7 @@
-import { inFlight, SharedBackOff } from '../../../nodes/shared/inFlight';
+import { inFlight, SharedBackOff, withSharedBackOff } from '../../../nodes/shared/inFlight';
+import { getCreditsBalance } from '../../../nodes/shared/transport/endpoints';
 import type { HttpFunction, HttpRequestOptions, HttpResponse } from '../../../nodes/shared/transport/http';
+import { clientFor, quietSimulator, REGISTERED_TOKEN } from '../../helpers/simulator';
 
 /** A job that finishes when the test says so, recording how many run at once. */
 function gatedJobs() {
@@ -117,5 +119,45 @@ describe('SharedBackOff: one 429 makes every job wait its Retry-After', () => {
 		await t.http('/b', options);
 		await t.http('/c', options);
 		expect(t.sent.map((s) => s.at - start)).toEqual([0, 0, 30_000]);
+	});
+});
+
+describe('withSharedBackOff: the node run\'s client sends through one gate', () => {
+	it('a 429 answered to one video\'s client holds the next request of another video\'s client', async () => {
+		const simulator = await quietSimulator();
+		try {
+			let now = 5_000_000;
+			const gateWaits: number[] = [];
+			const gate = new SharedBackOff(30_000, async (ms) => {
+				gateWaits.push(ms);
+				now += ms;
+			}, () => now);
+			// the client's own wait after its 429, held until the test lets it go
+			let release: () => void = () => undefined;
+			let heldFor: number | undefined;
+			const clientSleep = (ms: number) =>
+				new Promise<void>((resolve) => {
+					heldFor = ms;
+					release = resolve;
+				});
+			const client = clientFor(simulator, REGISTERED_TOKEN, { sleep: clientSleep });
+			const videoA = withSharedBackOff(client, gate);
+			const videoB = withSharedBackOff(client, gate);
+			simulator.injectFault({ method: 'GET', path: '^/api/credits/balance/simple$', kind: 'status', status: 429, retryAfter: 1, times: 1 });
+
+			const a = getCreditsBalance(videoA);
+			while (heldFor === undefined) await new Promise((resolve) => setImmediate(resolve));
+			expect(heldFor).toBe(1000);
+			expect(gate.resumesAt).toBe(5_000_000 + 1000);
+			// while A waits out its 429, B's request first waits the same Retry-After, then goes
+			expect((await getCreditsBalance(videoB)).available).toEqual(expect.any(Number));
+			expect(gateWaits).toEqual([1000]);
+			release();
+			expect((await a).available).toEqual(expect.any(Number));
+			expect(gateWaits).toEqual([1000]);
+			expect(simulator.log.filter((entry) => entry.status === 429)).toHaveLength(1);
+		} finally {
+			await simulator.close();
+		}
 	});
 });
