@@ -3,9 +3,9 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOpt
 import {
 	abortableSleep,
 	connectionFromCredentials,
+	isCancellation,
 	isTokenRejection,
 	NemoVideoClient,
-	NemoVideoError,
 	type NemoVideoConnection,
 	type TokenSource,
 } from './transport';
@@ -96,7 +96,7 @@ class CredentialTokens implements TokenSource {
 						await untilAborted(running, signal);
 					} catch (error) {
 						// The refreshing execution was stopped: this one takes over. Any other failure is shared.
-						if (signal.aborted || !isCancelled(error)) throw error;
+						if (signal.aborted || !isCancellation(error)) throw error;
 					}
 					const adopted = await this.adoptStored(rejected);
 					if (adopted) return adopted;
@@ -202,10 +202,6 @@ async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promis
 	} finally {
 		if (onAbort) signal.removeEventListener('abort', onAbort);
 	}
-}
-
-function isCancelled(error: unknown): boolean {
-	return error instanceof NemoVideoError && error.kind === 'cancelled';
 }
 
 /** Whether an answer's envelope says the token was rejected (code 1001/1010/1011 on HTTP 200). */

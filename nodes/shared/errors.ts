@@ -5,7 +5,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { NemoVideoError } from './transport';
+import { canceledError, isCancellation, NemoVideoError } from './transport';
 import { seconds, type TokenOutcome } from './transport/anonymousToken';
 
 /**
@@ -34,7 +34,7 @@ export function toNodeError(
 		if (error.httpStatus !== undefined) response.httpStatus = error.httpStatus;
 		if (error.path !== undefined) response.path = error.path;
 		const nodeError =
-			error.kind === 'cancelled'
+			isCancellation(error)
 				? new NodeOperationError(node, message, { itemIndex, description: hint })
 				: new NodeApiError(node, response, {
 						message,
@@ -83,11 +83,7 @@ const NEW_CLIENT_ID_HINT =
 export function tokenError(problem: TokenProblem): NemoVideoError {
 	switch (problem.kind) {
 		case 'cancelled':
-			// "canceled" is the word n8n's WorkflowExecute looks for to record a run as canceled.
-			return new NemoVideoError('The execution was canceled while getting a NemoVideo token', {
-				kind: 'cancelled',
-				hint: 'The workflow was stopped or timed out; the token request was abandoned.',
-			});
+			return canceledError('The execution was canceled while getting a NemoVideo token', 'The workflow was stopped or timed out; the token request was abandoned.');
 		case 'deadline':
 			return new NemoVideoError(`Getting an anonymous NemoVideo token took longer than ${seconds(problem.ms)}`, {
 				kind: 'timeout',

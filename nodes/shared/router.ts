@@ -4,7 +4,7 @@ import { deepCopy, NodeOperationError, type NodeApiError } from 'n8n-workflow';
 import { nemoVideoClient } from './client';
 import { errorItemJson, toNodeError } from './errors';
 import { isToolRun } from './toolRun';
-import { NemoVideoError, type NemoVideoClient } from './transport';
+import { isCancellation, type NemoVideoClient } from './transport';
 
 /** One operation of a node: handles input item `itemIndex` and returns its output items. */
 export type Operation = (
@@ -113,7 +113,7 @@ export async function route(
 			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
-			if (!this.continueOnFail() || isCancellation(this, error)) throw withHintForAgent(this, nodeError);
+			if (endsTheNode(this, error)) throw withHintForAgent(this, nodeError);
 			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 		}
 	}
@@ -134,7 +134,7 @@ async function routeBatches(
 	const results: INodeExecutionData[][] = [];
 	const fail = (error: unknown, itemIndex: number, throwIt: boolean) => {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
-		if (throwIt && (!this.continueOnFail() || isCancellation(this, error))) throw withHintForAgent(this, nodeError);
+		if (throwIt && endsTheNode(this, error)) throw withHintForAgent(this, nodeError);
 		results[itemIndex] = [{ json: errorItemJson(nodeError) }];
 	};
 
@@ -201,7 +201,6 @@ function grouped(operation: GroupedOperation): BatchOperation<string | undefined
  * A stopped or timed-out execution ends the node, even when it continues on fail: an error item
  * per remaining item would only repeat the cancel, and n8n must see it to record the run as canceled.
  */
-function isCancellation(ctx: IExecuteFunctions, error: unknown): boolean {
-	if (error instanceof NemoVideoError && error.kind === 'cancelled') return true;
-	return ctx.getExecutionCancelSignal()?.aborted === true;
+function endsTheNode(ctx: IExecuteFunctions, error: unknown): boolean {
+	return !ctx.continueOnFail() || isCancellation(error, ctx.getExecutionCancelSignal());
 }

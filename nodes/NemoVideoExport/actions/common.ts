@@ -6,6 +6,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { requiredText } from '../../shared/validation';
 import {
 	cancelRender,
+	canceledError,
+	isCancellation,
 	NemoVideoError,
 	openDownload,
 	type NemoVideoClient,
@@ -112,7 +114,7 @@ export async function storeRenderedVideo(
 		try {
 			opened = await openDownload(client, { url: source.url }, DOWNLOAD_LIMITS);
 		} catch (error) {
-			if (!source.renderId || isCancelled(client, error)) throw error;
+			if (!source.renderId || isCancellation(error, client.cancelSignal)) throw error;
 			fallbackReason = client.redact((error as Error)?.message ?? String(error));
 		}
 	}
@@ -222,10 +224,6 @@ export function explainRenderLookup(error: unknown, renderId: string): unknown {
 	});
 }
 
-export function isCancelled(client: NemoVideoClient, error: unknown): boolean {
-	return (error instanceof NemoVideoError && error.kind === 'cancelled') || client.cancelSignal?.aborted === true;
-}
-
 export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex: number): string {
 	const check = checkUrl(value, { anyFile: true });
 	if (check.ok) return check.url;
@@ -243,11 +241,8 @@ export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex:
 
 /** A failure while the file was streaming into the binary store, in words a user can act on. */
 function transferError(client: NemoVideoClient, error: unknown, bytes: number): NemoVideoError {
-	if (isCancelled(client, error)) {
-		return new NemoVideoError('The execution was canceled while the video was downloading', {
-			kind: 'cancelled',
-			hint: 'The workflow was stopped or timed out; the partial file was dropped.',
-		});
+	if (isCancellation(error, client.cancelSignal)) {
+		return canceledError('The execution was canceled while the video was downloading', 'The workflow was stopped or timed out; the partial file was dropped.');
 	}
 	if (error instanceof NemoVideoError) return error;
 	const code = (error as { code?: string })?.code ?? '';

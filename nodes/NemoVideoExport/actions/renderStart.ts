@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-import { NemoVideoError, startRender, type NemoVideoClient, type RenderJob } from '../../shared/transport';
-import { cancelQuietly, isCancelled, type CancelOutcome } from './common';
+import { isCancellation, NemoVideoError, startRender, type NemoVideoClient, type RenderJob } from '../../shared/transport';
+import { cancelQuietly, type CancelOutcome } from './common';
 
 export interface Submitted {
 	renderId: string;
@@ -35,7 +35,7 @@ export async function submit(
 			return { renderId, job, submittedAt };
 		} catch (error) {
 			if (attempt < 2 && isDuplicateId(error)) continue;
-			if (isCancelled(client, error)) {
+			if (isCancellation(error, client.cancelSignal)) {
 				// The submit may have reached NemoVideo before the stop: do not leave a render behind.
 				await cancelQuietly(client, renderId);
 				throw error;

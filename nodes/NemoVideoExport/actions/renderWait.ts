@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { getRender, NemoVideoError, type NemoVideoClient, type RenderJob } from '../../shared/transport';
+import { canceledError, getRender, isCancellation, NemoVideoError, type NemoVideoClient, type RenderJob } from '../../shared/transport';
 import { adaptiveSchedule, pollUntilDone } from '../../shared/transport/renderPolling';
-import { cancelQuietly, explainRenderLookup, FINAL_RENDER_STATUSES, isCancelled, type CancelOutcome } from './common';
+import { cancelQuietly, explainRenderLookup, FINAL_RENDER_STATUSES, type CancelOutcome } from './common';
 import type { Submitted } from './renderStart';
 
 /** One status request may take this long (the transport retries it inside this budget). */
@@ -49,12 +49,12 @@ export async function waitForRender(client: NemoVideoClient, submitted: Submitte
 				error instanceof NemoVideoError && TRANSIENT.has(error.kind) && failures <= TOLERATED_POLL_FAILURES,
 		});
 	} catch (error) {
-		if (isCancelled(client, error)) {
+		if (isCancellation(error, client.cancelSignal)) {
 			const outcome = await cancelQuietly(client, renderId);
-			throw new NemoVideoError(`The execution was canceled while render ${renderId} was running; ${outcome.text}`, {
-				kind: 'cancelled',
-				hint: 'The workflow was stopped or timed out. Nothing more will be downloaded.',
-			});
+			throw canceledError(
+				`The execution was canceled while render ${renderId} was running; ${outcome.text}`,
+				'The workflow was stopped or timed out. Nothing more will be downloaded.',
+			);
 		}
 		throw await pollGaveUp(client, error, renderId);
 	}

@@ -9,7 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sessionIdProperty } from '../../shared/descriptions';
 import type { BatchOperation } from '../../shared/router';
-import { NemoVideoError, uploadUrls, type NemoVideoClient } from '../../shared/transport';
+import { canceledError, isCancellation, NemoVideoError, uploadUrls, type NemoVideoClient } from '../../shared/transport';
 import { uploadSources } from '../../shared/transport/multipart';
 import { confirmedUpload, type ConfirmedUpload } from '../../shared/transport/uploadConfirm';
 import { sessionIdOrNewSession } from '../../shared/sessionId';
@@ -120,7 +120,7 @@ type Prepared =
 /** Every item is checked first (session ID, each file's format and size, each URL) before any upload. */
 export const execute: BatchOperation<Prepared> = {
 	async prepare(this: IExecuteFunctions, itemIndex: number, client: NemoVideoClient): Promise<Prepared> {
-		if (client.cancelSignal?.aborted) throw canceledError();
+		if (client.cancelSignal?.aborted) throw uploadCanceled();
 		// No session on the item and no Session node before this one: one new session for the run.
 		const sessionId = await sessionIdOrNewSession(this, itemIndex, client);
 		const source = this.getNodeParameter('source', itemIndex, 'binary') as string;
@@ -180,14 +180,14 @@ export const execute: BatchOperation<Prepared> = {
 	},
 };
 
-/** n8n shows a stopped execution as canceled only when the node's error says "canceled". */
+/** A cancel during an upload, in words about the upload. */
 function asCanceled(error: unknown): unknown {
-	return error instanceof NemoVideoError && error.kind === 'cancelled' ? canceledError() : error;
+	return isCancellation(error) ? uploadCanceled() : error;
 }
 
-function canceledError(): NemoVideoError {
-	return new NemoVideoError('The upload was canceled: the workflow was stopped', {
-		kind: 'cancelled',
-		hint: 'Nothing more is sent. A file whose bytes had all been sent may still have reached the session: check the session state before uploading it again.',
-	});
+function uploadCanceled(): NemoVideoError {
+	return canceledError(
+		'The upload was canceled: the workflow was stopped',
+		'Nothing more is sent. A file whose bytes had all been sent may still have reached the session: check the session state before uploading it again.',
+	);
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 
+import { canceledError } from './cancellation';
 import { attributionHeaders, isAnonymous, isOwnOrigin, type NemoVideoConnection } from './connection';
 import { excerpt, parseJson, unwrapEnvelope } from './envelope';
 import {
@@ -344,11 +345,7 @@ export class NemoVideoClient {
 
 	private cancelledError(error: unknown): NemoVideoError {
 		if (error instanceof NemoVideoError) return error;
-		// "canceled" is the word n8n's WorkflowExecute looks for to record a run as canceled, not failed.
-		return new NemoVideoError('The execution was canceled while waiting for NemoVideo', {
-			kind: 'cancelled',
-			hint: 'The workflow was stopped or timed out; nothing more was sent.',
-		});
+		return canceledError('The execution was canceled while waiting for NemoVideo', 'The workflow was stopped or timed out; nothing more was sent.');
 	}
 
 	private protocolError(spec: CallSpec, text: string): NemoVideoError {

@@ -1,6 +1,6 @@
 import { EditStreamFold } from './editDecode';
 import { DEFAULT_EDIT_STREAM_LIMITS, type EditStreamLimits, type EditStreamResult } from './editFold';
-import { NemoVideoError } from './errors';
+import { canceledError } from './cancellation';
 import { sseMessages } from './sse';
 
 /**
@@ -41,11 +41,10 @@ export async function readEditStream(
 		return { result: fold.result(), end: 'complete', bytes: counted.bytes };
 	} catch (error) {
 		if (options.cancelSignal?.aborted) {
-			// "canceled" in the message is how n8n's WorkflowExecute tells a cancel from a failure.
-			throw new NemoVideoError('The execution was canceled while the edit was streaming', {
-				kind: 'cancelled',
-				hint: 'The workflow was stopped or timed out; the stream was closed. The edit may still have been applied: check the session state before sending it again.',
-			});
+			throw canceledError(
+				'The execution was canceled while the edit was streaming',
+				'The workflow was stopped or timed out; the stream was closed. The edit may still have been applied: check the session state before sending it again.',
+			);
 		}
 		return { result: fold.result(), end: endOf(error), reason: reasonOf(error), bytes: counted.bytes };
 	}

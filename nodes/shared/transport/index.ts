@@ -2,6 +2,7 @@ export * from './client';
 export * from './connection';
 export * from './endpoints';
 export * from './errors';
+export * from './cancellation';
 export * from './http';
 export * from './retry';
 export * from './sse';
