@@ -114,7 +114,7 @@ export async function route(
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
 			if (endsTheNode(this, error)) throw withHintForAgent(this, nodeError);
-			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+			output.push(errorItem(this, nodeError, itemIndex));
 		}
 	}
 	return [output];
@@ -135,7 +135,7 @@ async function routeBatches(
 	const fail = (error: unknown, itemIndex: number, throwIt: boolean) => {
 		const nodeError = toNodeError(this.getNode(), error, itemIndex, (text) => client.redact(text));
 		if (throwIt && endsTheNode(this, error)) throw withHintForAgent(this, nodeError);
-		results[itemIndex] = [{ json: errorItemJson(nodeError) }];
+		results[itemIndex] = [errorItem(this, nodeError, itemIndex)];
 	};
 
 	const batches: Array<Array<{ itemIndex: number; prepared: unknown }>> = [];
@@ -195,6 +195,19 @@ function grouped(operation: GroupedOperation): BatchOperation<string | undefined
 			);
 		},
 	};
+}
+
+/**
+ * A failed item under continue on fail. Under "On Error → Continue (using error output)" n8n moves
+ * an item to the error output only when its json holds nothing but error/message/details (setting
+ * the item's `error` would make n8n replace the json with the bare message, hint lost), so there
+ * the hint, kind and codes go under `details`.
+ */
+function errorItem(ctx: IExecuteFunctions, nodeError: ReturnType<typeof toNodeError>, itemIndex: number): INodeExecutionData {
+	const json = errorItemJson(nodeError);
+	if (ctx.getNode().onError !== 'continueErrorOutput') return { json, pairedItem: { item: itemIndex } };
+	const { error, ...details } = json;
+	return { json: { error, details }, pairedItem: { item: itemIndex } };
 }
 
 /**

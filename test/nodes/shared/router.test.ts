@@ -40,6 +40,16 @@ describe('errors as n8n shows them', () => {
 		expect(error.description).toMatch(/Check the Base URL in the NemoVideo credential \(http:\/\/127\.0\.0\.1:9\)/);
 	});
 
+	it('under "Continue (using error output)" a failed item goes to the error output, its hint and kind under details', async () => {
+		const result = await runChain([balance({ onError: 'continueErrorOutput' })], nemoVideoCredentials('http://127.0.0.1:9'));
+
+		expect(result.status).toBe('success');
+		expect(result.output('Credits', 0)).toHaveLength(0);
+		const [item] = result.output('Credits', 1);
+		expect(item.json.error).toMatch(/^Could not reach NemoVideo/);
+		expect(item.json.details).toMatchObject({ description: expect.stringMatching(/Base URL/), errorKind: 'network' });
+	});
+
 	it('the same under continue on fail: the error item carries our message and hint', async () => {
 		const result = await runChain([balance({ onError: 'continueRegularOutput' })], nemoVideoCredentials('http://127.0.0.1:9'));
 
