@@ -10,6 +10,7 @@ import {
 	isCancellation,
 	NemoVideoError,
 	openDownload,
+	rephrased,
 	type NemoVideoClient,
 	type OpenedStream,
 } from '../../shared/transport';
@@ -213,11 +214,12 @@ export async function cancelQuietly(client: NemoVideoClient, renderId: string): 
 export function explainRenderLookup(error: unknown, renderId: string): unknown {
 	if (!(error instanceof NemoVideoError)) return error;
 	if (error.httpStatus !== 404 && !/render not found/i.test(error.message)) return error;
-	return new NemoVideoError(`NemoVideo has no render "${renderId}"`, {
+	// About the Render ID, not the call: the failed call's method, path and retry delay are left out.
+	return rephrased(error, `NemoVideo has no render "${renderId}"`, {
 		kind: 'request',
-		httpStatus: error.httpStatus,
-		code: error.code,
-		tokenReplaced: error.tokenReplaced,
+		retryAfterMs: undefined,
+		method: undefined,
+		path: undefined,
 		hint: error.tokenReplaced
 			? 'The credential’s anonymous token was rejected (expired or revoked) and replaced during this run. The new token belongs to a new NemoVideo user, which cannot see renders started with the old one: render the video again (NemoVideo Session → Create, then Upload, Edit and Export).'
 			: 'Check the Render ID: it must come from a NemoVideo Export "Render" step run with the same NemoVideo credential (renders of other accounts are not visible).',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { isCancellation, NemoVideoError, startRender, type NemoVideoClient, type RenderJob } from '../../shared/transport';
+import { isCancellation, NemoVideoError, rephrased, startRender, type NemoVideoClient, type RenderJob } from '../../shared/transport';
 import { cancelQuietly, type CancelOutcome } from './common';
 
 export interface Submitted {
@@ -64,12 +64,5 @@ async function unansweredStart(client: NemoVideoClient, error: NemoVideoError, r
 			: again,
 		failed: `Render ${renderId} may still be running on NemoVideo: check it with NemoVideo Export → Get Status (render ID ${renderId}) and stop it with Cancel if it is not wanted, or run the Render again (export costs no credits). If this keeps happening, check the network between n8n and NemoVideo.`,
 	};
-	return new NemoVideoError(`Starting render ${renderId} got no answer: ${error.message}; ${outcome.text}`, {
-		kind: error.kind,
-		hint: hints[outcome.result],
-		httpStatus: error.httpStatus,
-		code: error.code,
-		method: error.method,
-		path: error.path,
-	});
+	return rephrased(error, `Starting render ${renderId} got no answer: ${error.message}; ${outcome.text}`, { hint: hints[outcome.result] });
 }

@@ -1,90 +1,10 @@
-import type { Readable } from 'node:stream';
-
-import { canceledError } from './cancellation';
+import type { ClientOptions, CallSpec, OpenedStream, TokenSource } from './callSpec';
 import { attributionHeaders, isAnonymous, isOwnOrigin, type NemoVideoConnection } from './connection';
 import { excerpt, parseJson, unwrapEnvelope } from './envelope';
-import {
-	brokenPostHint,
-	describeFailure,
-	isTokenRejection,
-	NemoVideoError,
-	redact,
-	timeoutHint,
-	type FailedResponse,
-} from './errors';
-import {
-	abortableSleep,
-	headerValue,
-	undiciHttp,
-	type HttpFunction,
-	type HttpResponse,
-	type SleepFunction,
-} from './http';
-import {
-	backoffDelay,
-	DEFAULT_RETRY_POLICY,
-	isRetryableStatus,
-	parseRetryAfter,
-	type RetryPolicy,
-} from './retry';
-
-/** Where bearer tokens come from; the n8n layer backs this with the credential's stored token. */
-export interface TokenSource {
-	token(): Promise<string>;
-	/**
-	 * Called once when the service rejected `rejected`; returns the token to retry with (a fresh
-	 * one, or the same one when it proved valid after all), or undefined to give up.
-	 */
-	refresh(rejected: string): Promise<string | undefined>;
-	/** Whether a refresh replaced a rejected token with a new one (a new user, for anonymous tokens). */
-	replaced?(): boolean;
-}
-
-export interface ClientOptions {
-	connection: NemoVideoConnection;
-	tokens: TokenSource;
-	/** The execution's cancel signal: aborts every call, stream and wait. */
-	signal?: AbortSignal;
-	http?: HttpFunction;
-	sleep?: SleepFunction;
-	retry?: RetryPolicy;
-	/** Default deadline of one call, all attempts and waits included. */
-	timeoutMs?: number;
-}
-
-export interface RequestBody {
-	body: string | Buffer | Readable;
-	headers: Record<string, string>;
-}
-
-export interface CallSpec {
-	method: 'GET' | 'POST';
-	/** Path below the base URL, or an absolute URL (result files on a CDN). */
-	path: string;
-	query?: Record<string, string | number | undefined>;
-	json?: unknown;
-	/** A body made afresh for each attempt; `replayable` false when it can be sent only once. */
-	body?: { open(): RequestBody; replayable: boolean };
-	/** Whether repeating the call after a 5xx or broken connection is harmless. Default: GET only. */
-	safeToRepeat?: boolean;
-	/** Overall deadline for this call; for streams, until the body has been read. */
-	timeoutMs?: number;
-	/** Longest silence allowed while waiting for headers or between body chunks. */
-	idleTimeoutMs?: number;
-	accept?: string;
-	/**
-	 * False for unauthenticated calls (anonymous token, CDN downloads). An absolute URL on another
-	 * origin than the base URL never gets the token, Client ID or attribution headers, whatever this says.
-	 */
-	auth?: boolean;
-}
-
-export interface OpenedStream {
-	status: number;
-	contentType: string;
-	contentLength?: number;
-	body: HttpResponse['body'];
-}
+import { describeFailure, isTokenRejection, redact, type FailedResponse } from './errors';
+import { abortableSleep, headerValue, undiciHttp, type HttpFunction, type HttpResponse, type SleepFunction } from './http';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry';
+import { cancelledError, describePath, protocolError, transportError, withContext, type ErrorScope } from './transportError';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -101,6 +21,7 @@ export class NemoVideoClient {
 	private readonly retry: RetryPolicy;
 	private readonly timeoutMs: number;
 	private readonly usedTokens = new Set<string>();
+	private readonly scope: ErrorScope;
 
 	constructor(options: ClientOptions) {
 		this.connection = options.connection;
@@ -110,6 +31,7 @@ export class NemoVideoClient {
 		this.sleep = options.sleep ?? abortableSleep;
 		this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.scope = { redact: (text) => this.redact(text), baseUrl: this.connection.baseUrl, signal: this.signal };
 	}
 
 	/** Sends a call and returns the unwrapped `data` of its JSON answer. */
@@ -131,7 +53,7 @@ export class NemoVideoClient {
 		try {
 			await this.sleep(ms, this.signal ?? new AbortController().signal);
 		} catch (error) {
-			throw this.cancelledError(error);
+			throw cancelledError(error);
 		}
 	}
 
@@ -171,7 +93,7 @@ export class NemoVideoClient {
 			try {
 				await this.sleep(ms, signal);
 			} catch (error) {
-				throw this.transportError(error, spec, deadline);
+				throw transportError(this.scope, error, spec, deadline);
 			}
 		};
 		let attempt = 0;
@@ -195,7 +117,7 @@ export class NemoVideoClient {
 					bodyTimeoutMs: spec.idleTimeoutMs ?? spec.timeoutMs ?? this.timeoutMs,
 				});
 			} catch (error) {
-				const failure = this.transportError(error, spec, deadline);
+				const failure = transportError(this.scope, error, spec, deadline);
 				if (failure.kind === 'network' && safeToRepeat && this.canReplay(spec) && attempt < this.retry.maxAttempts) {
 					await pause(backoffDelay(this.retry, attempt));
 					continue;
@@ -218,7 +140,7 @@ export class NemoVideoClient {
 						await pause(backoffDelay(this.retry, attempt));
 						continue;
 					}
-					throw this.protocolError(spec, text);
+					throw protocolError(this.scope, spec, excerpt(text));
 				}
 				const unwrapped = unwrapEnvelope(parsed);
 				if (unwrapped.ok) return { data: unwrapped.data };
@@ -251,7 +173,7 @@ export class NemoVideoClient {
 				await pause(backoffDelay(this.retry, attempt));
 				continue;
 			}
-			throw this.withContext(describeFailure({ ...failure, method: spec.method, path: this.describePath(spec) }), spec);
+			throw withContext(this.scope, describeFailure({ ...failure, method: spec.method, path: describePath(spec) }), spec);
 		}
 	}
 
@@ -310,69 +232,7 @@ export class NemoVideoClient {
 		try {
 			return await response.body.text();
 		} catch (error) {
-			throw this.transportError(error, spec, deadline);
+			throw transportError(this.scope, error, spec, deadline);
 		}
-	}
-
-	/** Turns a thrown network, timeout or abort error into a NemoVideoError. */
-	private transportError(error: unknown, spec: CallSpec, deadline: AbortSignal): NemoVideoError {
-		if (this.signal?.aborted) return this.cancelledError(error);
-		const code = (error as { code?: string })?.code ?? '';
-		const where = `${spec.method} ${this.describePath(spec)}`;
-		if (deadline.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-			return this.withContext(
-				new NemoVideoError(`NemoVideo did not answer in time (${where})`, {
-					kind: 'timeout',
-					hint: timeoutHint(spec.method, this.describePath(spec), spec.safeToRepeat === true),
-				}),
-				spec,
-			);
-		}
-		const reason = this.redact(String((error as Error)?.message ?? error));
-		const unreachable = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(`${code} ${reason}`);
-		return this.withContext(
-			new NemoVideoError(`Could not reach NemoVideo (${where}): ${reason}`, {
-				kind: 'network',
-				hint: unreachable
-					? `Check the Base URL in the NemoVideo credential (${this.connection.baseUrl}) and that this n8n can reach it.`
-					: spec.method === 'POST' && spec.safeToRepeat !== true
-						? brokenPostHint(this.describePath(spec))
-						: 'The connection broke. Try again; if it keeps failing, check the network between n8n and NemoVideo.',
-			}),
-			spec,
-		);
-	}
-
-	private cancelledError(error: unknown): NemoVideoError {
-		if (error instanceof NemoVideoError) return error;
-		return canceledError('The execution was canceled while waiting for NemoVideo', 'The workflow was stopped or timed out; nothing more was sent.');
-	}
-
-	private protocolError(spec: CallSpec, text: string): NemoVideoError {
-		return this.withContext(
-			new NemoVideoError(`NemoVideo sent an answer that is not valid JSON: ${this.redact(excerpt(text)) || '(empty)'}`, {
-				kind: 'protocol',
-				hint: 'A proxy or the service returned something unexpected. Check the Base URL, then try again.',
-			}),
-			spec,
-		);
-	}
-
-	private withContext(error: NemoVideoError, spec: CallSpec): NemoVideoError {
-		return new NemoVideoError(this.redact(error.message), {
-			kind: error.kind,
-			hint: this.redact(error.hint),
-			httpStatus: error.httpStatus,
-			code: error.code,
-			retryAfterMs: error.retryAfterMs,
-			method: spec.method,
-			path: this.describePath(spec),
-			tokenReplaced: error.tokenReplaced,
-		});
-	}
-
-	/** The path without query string or host, for messages (result URLs may carry signatures). */
-	private describePath(spec: CallSpec): string {
-		return /^https?:\/\//.test(spec.path) ? new URL(spec.path).pathname : spec.path;
 	}
 }

@@ -1,4 +1,5 @@
-import type { NemoVideoClient, OpenedStream, RequestBody } from './client';
+import type { OpenedStream, RequestBody } from './callSpec';
+import type { NemoVideoClient } from './client';
 import { isOwnOrigin } from './connection';
 import { isRecord } from './envelope';
 import { NemoVideoError } from './errors';

@@ -60,6 +60,23 @@ export class NemoVideoError extends Error {
 	}
 }
 
+/**
+ * The error again in other words: a new message and hint (a kind, a call…) over every detail of
+ * `error` (status, code, retry delay, call, token replaced), which `change` may override.
+ */
+export function rephrased(error: NemoVideoError, message: string, change: Partial<NemoVideoErrorDetails> & { hint: string }): NemoVideoError {
+	return new NemoVideoError(message, {
+		kind: error.kind,
+		httpStatus: error.httpStatus,
+		code: error.code,
+		retryAfterMs: error.retryAfterMs,
+		method: error.method,
+		path: error.path,
+		tokenReplaced: error.tokenReplaced,
+		...change,
+	});
+}
+
 export interface FailedResponse {
 	httpStatus: number;
 	code?: number;

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './callSpec';
 export * from './connection';
 export * from './endpoints';
 export * from './errors';

@@ -3,7 +3,8 @@ import { PassThrough, type Readable } from 'node:stream';
 
 import FormData from 'form-data';
 
-import type { NemoVideoClient, RequestBody } from './client';
+import type { RequestBody } from './callSpec';
+import type { NemoVideoClient } from './client';
 import { uploadFiles } from './endpoints';
 import { NemoVideoError } from './errors';
 import { formatBytes } from '../formatBytes';
