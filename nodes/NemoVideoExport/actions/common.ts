@@ -21,7 +21,7 @@ import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
 import { binaryStoreLimitError } from './binaryStoreLimit';
 
 /** Download limits: a stalled transfer fails after a minute of silence; a slow one may take an hour. */
-export const DOWNLOAD_LIMITS = { timeoutMs: 60 * 60_000, idleTimeoutMs: 60_000 };
+const DOWNLOAD_LIMITS = { timeoutMs: 60 * 60_000, idleTimeoutMs: 60_000 };
 
 /** Render statuses that do not change any more; both spellings of cancelled, as services vary. */
 export const FINAL_RENDER_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'canceled']);

@@ -11,7 +11,7 @@ export interface Submitted {
 }
 
 /** A render ID unique per attempt: `render_<time base36>_<random>`. */
-export function newRenderId(): string {
+function newRenderId(): string {
 	return `render_${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
 }
 

@@ -39,10 +39,6 @@ export const FORMATS: Record<MediaFormatName, MediaFormat> = {
 export const NEUTRAL_EXTENSIONS = new Set(['', 'bin', 'dat', 'data', 'tmp', 'file', 'download', 'octet-stream']);
 export const NEUTRAL_MIME_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream', 'application/binary', 'application/x-binary', 'application/unknown', 'application/x-unknown']);
 
-export function mediaFormat(name: MediaFormatName): MediaFormat {
-	return FORMATS[name];
-}
-
 export function extensionOf(fileName: string): string {
 	const match = /\.([A-Za-z0-9-]{1,12})$/.exec(fileName.trim());
 	return match ? match[1].toLowerCase() : '';

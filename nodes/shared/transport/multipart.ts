@@ -73,7 +73,7 @@ export async function uploadSources(
 }
 
 /** The request body of one upload; `open()` builds it afresh for each attempt. */
-export class MultipartUpload {
+class MultipartUpload {
 	/** Why the body failed (unreadable source, size limit), when it was the body's fault. */
 	failure?: Error;
 	private readonly opened = new Set<Readable>();
