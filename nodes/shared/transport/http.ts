@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { request as undiciRequest } from 'undici';
+
+import { lazyModule } from './lazyModule';
+
+const undici = lazyModule(() => require('undici') as typeof import('undici'));
 
 /** The HTTP call the transport makes; injectable so the transport can run against anything. */
 export type HttpFunction = (url: string, options: HttpRequestOptions) => Promise<HttpResponse>;
@@ -22,7 +25,7 @@ export interface HttpResponse {
 }
 
 export const undiciHttp: HttpFunction = async (url, options) => {
-	const response = await undiciRequest(url, {
+	const response = await undici().request(url, {
 		method: options.method as 'GET',
 		headers: options.headers,
 		body: options.body ?? undefined,

@@ -11,7 +11,9 @@
  */
 import { Transform } from 'node:stream';
 
-import { createFile, MP4BoxBuffer } from 'mp4box';
+import { lazyModule } from './lazyModule';
+
+const mp4box = lazyModule(() => require('mp4box') as typeof import('mp4box'));
 
 export interface VideoInfo {
 	durationSeconds?: number;
@@ -157,6 +159,7 @@ export function mp4InfoTap(options: { maxHeaderBytes?: number } = {}): {
 function parseHeader(ftyp: Buffer | undefined, moov: Buffer, headerAt: VideoInfo['headerAt']): VideoInfo {
 	const bytes = ftyp ? Buffer.concat([ftyp, moov]) : moov;
 	const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+	const { createFile, MP4BoxBuffer } = mp4box();
 	const file = createFile();
 	let failure: string | undefined;
 	file.onError = (module: string, message: string) => {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 
-import FormData from 'form-data';
-
 import type { RequestBody } from './callSpec';
 import type { NemoVideoClient } from './client';
 import { uploadFiles } from './endpoints';
 import { NemoVideoError } from './errors';
+import { lazyModule } from './lazyModule';
 import { formatBytes } from '../formatBytes';
 import { MAX_UPLOAD_BYTES } from '../media/fileType';
 import { confirmedUpload, type ConfirmedUpload } from './uploadConfirm';
@@ -72,6 +71,8 @@ export async function uploadSources(
 	);
 }
 
+const formData = lazyModule(() => require('form-data') as typeof import('form-data'));
+
 /** The request body of one upload; `open()` builds it afresh for each attempt. */
 class MultipartUpload {
 	/** Why the body failed (unreadable source, size limit), when it was the body's fault. */
@@ -99,6 +100,7 @@ class MultipartUpload {
 		this.closeOpened();
 		this.failure = undefined;
 		const attempt = ++this.attempt;
+		const FormData = formData();
 		const form = new FormData();
 		for (const source of this.sources) {
 			form.append('files', (next: (stream: Readable) => void) => this.openPart(source, attempt, next), {

@@ -1,6 +1,9 @@
-import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+import type { EventSourceMessage, ParseError } from 'eventsource-parser';
 
 import { NemoVideoError } from './errors';
+import { lazyModule } from './lazyModule';
+
+const eventsourceParser = lazyModule(() => require('eventsource-parser') as typeof import('eventsource-parser'));
 
 export type SseMessage = EventSourceMessage;
 
@@ -25,7 +28,7 @@ export async function* sseMessages(
 	const decoder = new TextDecoder('utf-8');
 	const ready: SseMessage[] = [];
 	let overflow: ParseError | undefined;
-	const parser = createParser({
+	const parser = eventsourceParser().createParser({
 		onEvent: (message) => ready.push(message),
 		onComment: options.onComment,
 		maxBufferSize: maxEventChars,
