@@ -2,6 +2,7 @@ export * from './client';
 export * from './callSpec';
 export * from './connection';
 export * from './endpoints';
+export * from './answers';
 export * from './errors';
 export * from './cancellation';
 export * from './http';

@@ -1,5 +1,6 @@
 import type { NemoVideoClient } from './client';
-import { getSessionState, type UploadedFile } from './endpoints';
+import type { UploadedFile } from './answers';
+import { getSessionState } from './endpoints';
 import { isRecord } from './envelope';
 import { NemoVideoError } from './errors';
 import { formatBytes } from '../formatBytes';
