@@ -15,7 +15,6 @@ import {
 	type OpenedStream,
 } from '../../shared/transport';
 import { formatBytes } from '../../shared/formatBytes';
-import { checkUrl } from '../../shared/urls';
 import { mp4InfoTap, type VideoInfo } from '../../shared/transport/mp4Info';
 
 import { binaryStoreLimitError } from './binaryStoreLimit';
@@ -223,21 +222,6 @@ export function explainRenderLookup(error: unknown, renderId: string): unknown {
 		hint: error.tokenReplaced
 			? 'The credential’s anonymous token was rejected (expired or revoked) and replaced during this run. The new token belongs to a new NemoVideo user, which cannot see renders started with the old one: render the video again (NemoVideo Session → Create, then Upload, Edit and Export).'
 			: 'Check the Render ID: it must come from a NemoVideo Export "Render" step run with the same NemoVideo credential (renders of other accounts are not visible).',
-	});
-}
-
-export function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex: number): string {
-	const check = checkUrl(value, { anyFile: true });
-	if (check.ok) return check.url;
-	if (check.reason === 'percentEscape') {
-		throw new NodeOperationError(ctx.getNode(), `Video URL has a malformed percent-escape ("${check.bad}"): "${value}"`, {
-			itemIndex,
-			description: 'Correct the Video URL: write a literal % as %25, or wire in the url field of a NemoVideo Export "Render" or "Get Status" step unchanged.',
-		});
-	}
-	throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
-		itemIndex,
-		description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
 	});
 }
 

@@ -1,8 +1,9 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { isToolRun } from '../../shared/toolRun';
 import { getRender, NemoVideoError, type NemoVideoClient } from '../../shared/transport';
+import { checkUrl } from '../../shared/urls';
 import { requiredText } from '../../shared/validation';
 import {
 	binaryPropertyParameter,
@@ -13,7 +14,6 @@ import {
 	fileNameOption,
 	renderIdParameter,
 	renderIdProperty,
-	requireHttpUrl,
 	storeRenderedVideo,
 	videoMetrics,
 } from './common';
@@ -117,4 +117,19 @@ export async function execute(
 	};
 	if (stored.fallbackReason) json.downloadNote = `The result URL failed (${stored.fallbackReason}); the video came from NemoVideo's download endpoint.`;
 	return [{ json, binary: { [binaryPropertyName]: stored.binary } }];
+}
+
+function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex: number): string {
+	const check = checkUrl(value, { anyFile: true });
+	if (check.ok) return check.url;
+	if (check.reason === 'percentEscape') {
+		throw new NodeOperationError(ctx.getNode(), `Video URL has a malformed percent-escape ("${check.bad}"): "${value}"`, {
+			itemIndex,
+			description: 'Correct the Video URL: write a literal % as %25, or wire in the url field of a NemoVideo Export "Render" or "Get Status" step unchanged.',
+		});
+	}
+	throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
+		itemIndex,
+		description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
+	});
 }
