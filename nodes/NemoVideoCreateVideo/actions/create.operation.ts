@@ -5,7 +5,7 @@ import { errorItemJson, toNodeError } from '../../shared/errors';
 import { inFlight, withSharedBackOff } from '../../shared/inFlight';
 import type { BatchOperation } from '../../shared/router';
 import { isToolRun } from '../../shared/toolRun';
-import { NemoVideoError, type NemoVideoClient } from '../../shared/transport';
+import { isCancellation, type NemoVideoClient } from '../../shared/transport';
 import type { Check } from './checks';
 import { prepareImages, type ItemImages } from './images';
 import { makeVideo, type OnMismatch, type VideoJob, type VideoResult } from './pipeline';
@@ -96,7 +96,7 @@ async function videosInFlight(
 	return settled.map((outcome, position) => {
 		if (outcome.ok) return outcome.value;
 		if ('skipped' in outcome) return [];
-		const cancelled = (outcome.error instanceof NemoVideoError && outcome.error.kind === 'cancelled') || ctx.getExecutionCancelSignal()?.aborted === true;
+		const cancelled = isCancellation(outcome.error, ctx.getExecutionCancelSignal());
 		const failed = settled.findIndex((other) => !other.ok && 'error' in other);
 		if (!continueOnFail || cancelled) {
 			const first = settled[failed] as { error: unknown };
