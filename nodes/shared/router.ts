@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { deepCopy, NodeOperationError, type NodeApiError } from 'n8n-workflow';
 
-import { nemoVideoClient } from './client';
-import { errorItemJson, toNodeError } from './errors';
+import { nemoVideoClient } from './credentialClient';
+import { errorItemJson, toNodeError } from './nodeErrors';
 import { isToolRun } from './toolRun';
 import { isCancellation, type NemoVideoClient } from './transport';
 

@@ -1,5 +1,5 @@
 import type { Simulator } from '../../simulator';
-import { call, fastSim, newSession } from './helpers';
+import { call, fastSim, newSession } from './rawRequests';
 
 describe('simulator: tokens, auth, sessions, credits', () => {
 	let sim: Simulator;

@@ -1,5 +1,5 @@
 import type { Simulator } from '../../simulator';
-import { call, fastSim } from './helpers';
+import { call, fastSim } from './rawRequests';
 
 describe('simulator: a token endpoint that serves a Client ID once per 7 days', () => {
 	let sim: Simulator;

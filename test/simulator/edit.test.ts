@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { createHash } from 'crypto';
 import type { Simulator } from '../../simulator';
-import { call, fastSim, newSession, parseSse, runSse, SKILL, sleep, textOf, uploadImages } from './helpers';
+import { call, fastSim, newSession, parseSse, runSse, SKILL, sleep, textOf, uploadImages } from './rawRequests';
 
 const PROMPT = 'turn my photos into a 15-second video with smooth transitions and background music';
 

@@ -1,6 +1,6 @@
 import * as http from 'http';
 import type { Simulator } from '../../simulator';
-import { call, fastSim, newSession, sleep } from './helpers';
+import { call, fastSim, newSession, sleep } from './rawRequests';
 
 const BALANCE = '/api/credits/balance/simple';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Simulator } from '../../simulator';
-import { call, fastSim, newSession, runSse, sleep, uploadImages } from './helpers';
+import { call, fastSim, newSession, runSse, sleep, uploadImages } from './rawRequests';
 
 const ASSETS = path.join(__dirname, '../../simulator/assets');
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import FormData from 'form-data';
 import type { Simulator } from '../../simulator';
-import { call, fastSim, newSession, postForm, runSse, sleep } from './helpers';
+import { call, fastSim, newSession, postForm, runSse, sleep } from './rawRequests';
 
 const ASSETS = path.join(__dirname, '../../simulator/assets');
 const IMAGES = path.join(__dirname, '../../examples/images');

@@ -4,7 +4,7 @@ import { createHash } from 'crypto';
 import { Readable } from 'stream';
 import FormData from 'form-data';
 import type { Simulator } from '../../simulator';
-import { call, fastSim, jpeg, newSession, png, postForm } from './helpers';
+import { call, fastSim, jpeg, newSession, png, postForm } from './rawRequests';
 
 const ASSET = path.join(__dirname, '../../simulator/assets/sample-5s.mp4');
 

@@ -11,7 +11,7 @@ import {
 } from './transport';
 import { attachTokenAttempt, derivedClientId, TOKEN_LIMITS, type TokenAttempt } from './transport/anonymousToken';
 import { isRecord } from './transport/envelope';
-import { tokenError } from './errors';
+import { tokenError } from './nodeErrors';
 
 export const CREDENTIAL_NAME = 'nemoVideoApi';
 
