@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItemJson, toNodeError } from '../../shared/errors';
+import { errorItemJson, toNodeError } from '../../shared/nodeErrors';
 import { inFlight, withSharedBackOff } from '../../shared/inFlight';
 import type { BatchOperation } from '../../shared/router';
 import { isToolRun } from '../../shared/toolRun';

@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { oneRequestPerItemOption, sessionIdProperty } from '../../shared/descriptions';
-import { errorItemJson, toNodeError } from '../../shared/errors';
+import { errorItemJson, toNodeError } from '../../shared/nodeErrors';
 import { oncePerGroup, optionsForKey } from '../../shared/router';
 import { isToolRun } from '../../shared/toolRun';
 import { NemoVideoError, type NemoVideoClient } from '../../shared/transport';

@@ -8,7 +8,7 @@ import { chain, CODE_TYPE, CredentialStore, MANUAL_TRIGGER_TYPE, node, nodeTypes
 import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
 import { TOOL_RUN_WAYS, toolVariant, type ToolRunWay } from '../../helpers/toolRun';
 import { nemoNode, nemoVideoCredentials, PACKAGE } from '../../helpers/workflow';
-import { uploadImages } from '../../simulator/helpers';
+import { uploadImages } from '../../simulator/rawRequests';
 
 const PROMPT = 'turn my photos into a 15-second video with smooth transitions and background music';
 const INTRO = "Sure! I'll turn your 3 files into a 15-second video with smooth transitions and background music.";

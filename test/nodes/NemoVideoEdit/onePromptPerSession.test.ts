@@ -10,7 +10,7 @@ import { BINARY_FROM_FILE_TYPE, CODE_TYPE, node } from '../../harness';
 import { jpeg } from '../../helpers/media';
 import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
 import { nemoNode, nemoVideoCredentials, runChain } from '../../helpers/workflow';
-import { uploadImages } from '../../simulator/helpers';
+import { uploadImages } from '../../simulator/rawRequests';
 
 /**
  * Issue 12, item 1 and 2: Upload makes one item per photo, and the Edit and Export after it send

@@ -2,7 +2,7 @@ import type { Simulator } from '../../../simulator';
 import { runEdit } from '../../../nodes/NemoVideoEdit/actions/runEdit';
 import { createSession, NemoVideoError, type NemoVideoClient } from '../../../nodes/shared/transport';
 import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
-import { uploadImages } from '../../simulator/helpers';
+import { uploadImages } from '../../simulator/rawRequests';
 
 /**
  * The edit without n8n, with the idle and overall limits made explicit and short, so the tests can
