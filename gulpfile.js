@@ -7,6 +7,8 @@ task('build:icons', copyIcons);
 function copyIcons() {
 	const nodeIcons = src(path.resolve('nodes', '**', '*.{png,svg}')).pipe(dest(path.resolve('dist', 'nodes')));
 	src(path.resolve('credentials', '**', '*.{png,svg}')).pipe(dest(path.resolve('dist', 'credentials')));
-	src(path.resolve('simulator', 'assets', '*'), { encoding: false }).pipe(dest(path.resolve('dist', 'simulator', 'assets')));
+	src(path.resolve('simulator', 'assets', '*'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'simulator', 'assets')),
+	);
 	return nodeIcons;
 }

@@ -19,7 +19,9 @@ import * as harness from '../test/harness';
 import { jpeg } from '../test/helpers/media';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NemoVideoCreateVideo } = require(join(__dirname, '../nodes/NemoVideoCreateVideo/NemoVideoCreateVideo.node.ts')) as {
+const { NemoVideoCreateVideo } = require(
+	join(__dirname, '../nodes/NemoVideoCreateVideo/NemoVideoCreateVideo.node.ts'),
+) as {
 	NemoVideoCreateVideo: typeof CreateVideoNode;
 };
 
@@ -38,9 +40,21 @@ async function main(): Promise<void> {
 		writeFileSync(file, jpeg(1280, 720));
 		return file;
 	});
-	const sim = await startSimulator({ quiet: true, seed: 1, renderMs, editDurationMs: 300, silentEditRate: 0.3, renderFrom: 'sample' });
+	const sim = await startSimulator({
+		quiet: true,
+		seed: 1,
+		renderMs,
+		editDurationMs: 300,
+		silentEditRate: 0.3,
+		renderFrom: 'sample',
+	});
 	const credentials = new harness.CredentialStore([
-		{ id: 'c1', name: 'NemoVideo', type: 'nemoVideoApi', data: { baseUrl: sim.url, clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', apiToken: 'nmv_sk_simulator' } },
+		{
+			id: 'c1',
+			name: 'NemoVideo',
+			type: 'nemoVideoApi',
+			data: { baseUrl: sim.url, clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', apiToken: 'nmv_sk_simulator' },
+		},
 	]);
 	await harness.ensureRuntime();
 
@@ -64,7 +78,8 @@ async function main(): Promise<void> {
 			timeoutMs: 900_000,
 		});
 		const wallMs = performance.now() - started;
-		if (result.status !== 'success') throw new Error(`workflow failed (${videosInFlight} in flight): ${result.error?.message}`);
+		if (result.status !== 'success')
+			throw new Error(`workflow failed (${videosInFlight} in flight): ${result.error?.message}`);
 		const items = result.output('Create Video');
 		const inOrder = items.every((item, n) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: n }));
 		const byPath = new Map<string, number>();
@@ -72,7 +87,15 @@ async function main(): Promise<void> {
 			const key = `${entry.method} ${entry.path.replace(/\/(?:[0-9a-f-]{16,}|render_[^/]+|sess_[^/]+)(?=\/|$)/gi, '/{id}')}`;
 			byPath.set(key, (byPath.get(key) ?? 0) + 1);
 		}
-		return { videosInFlight, wallMs, requests: sim.log.length, videos: items.length, inOrder, renders: sim.counts().renders, byPath };
+		return {
+			videosInFlight,
+			wallMs,
+			requests: sim.log.length,
+			videos: items.length,
+			inOrder,
+			renders: sim.counts().renders,
+			byPath,
+		};
 	};
 
 	try {
@@ -87,9 +110,13 @@ async function main(): Promise<void> {
 		console.log('| Videos in Flight | videos | paired in input order | wall time s | requests | renders |');
 		console.log('|---|---|---|---|---|---|');
 		for (const r of [sequential, parallel]) {
-			console.log(`| ${r.videosInFlight} | ${r.videos} | ${r.inOrder ? 'yes' : 'NO'} | ${(r.wallMs / 1000).toFixed(1)} | ${r.requests} | ${r.renders} |`);
+			console.log(
+				`| ${r.videosInFlight} | ${r.videos} | ${r.inOrder ? 'yes' : 'NO'} | ${(r.wallMs / 1000).toFixed(1)} | ${r.requests} | ${r.renders} |`,
+			);
 		}
-		console.log(`\nwall-time ratio (1 / ${inFlight} in flight): ${ratio.toFixed(2)}x (target >= 3x: ${ratio >= 3 ? 'met' : 'NOT met'})`);
+		console.log(
+			`\nwall-time ratio (1 / ${inFlight} in flight): ${ratio.toFixed(2)}x (target >= 3x: ${ratio >= 3 ? 'met' : 'NOT met'})`,
+		);
 		console.log(
 			`requests: ${parallel.requests} vs ${sequential.requests} sequential, ${(requestDelta * 100).toFixed(1)}% ` +
 				`(target within 10%: ${Math.abs(requestDelta) <= 0.1 ? 'met' : 'NOT met'})`,

@@ -50,7 +50,9 @@ import { startSimulatorProcess } from './simulatorProcess';
 
 /** With tsx, `…/NemoVideoExport.node` would resolve to the codex file `NemoVideoExport.node.json`: name the .ts. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NemoVideoExport } = require(join(__dirname, '../nodes/NemoVideoExport/NemoVideoExport.node.ts')) as { NemoVideoExport: typeof ExportNode };
+const { NemoVideoExport } = require(join(__dirname, '../nodes/NemoVideoExport/NemoVideoExport.node.ts')) as {
+	NemoVideoExport: typeof ExportNode;
+};
 
 const TOKEN = 'nmv_sk_simulator';
 const CLIENT_ID = '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b';
@@ -72,7 +74,9 @@ function parseOptions(argv: string[]): Options {
 		else if (['--renders', '--scale', '--seed', '--download-mib'].includes(flag)) {
 			const value = Number(argv[++index]);
 			if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number`);
-			const key = { '--renders': 'renders', '--scale': 'scale', '--seed': 'seed', '--download-mib': 'downloadMib' }[flag] as keyof Omit<Options, 'download'>;
+			const key = { '--renders': 'renders', '--scale': 'scale', '--seed': 'seed', '--download-mib': 'downloadMib' }[
+				flag
+			] as keyof Omit<Options, 'download'>;
 			options[key] = value;
 		} else throw new Error(`unknown flag ${flag}`);
 	}
@@ -100,7 +104,12 @@ function clientFor(url: string): NemoVideoClient {
 async function readySession(client: NemoVideoClient): Promise<{ sessionId: string; draft: unknown }> {
 	const { sessionId } = await createSession(client, { taskName: 'bench export', language: 'en' });
 	await uploadUrls(client, sessionId, ['https://images.example.com/photo1.jpg']);
-	const opened = await openEditStream(client, { sessionId, prompt: 'turn my photo into a 10-second video', maxWaitMs: 30_000, idleTimeoutMs: 30_000 });
+	const opened = await openEditStream(client, {
+		sessionId,
+		prompt: 'turn my photo into a 10-second video',
+		maxWaitMs: 30_000,
+		idleTimeoutMs: 30_000,
+	});
 	if (opened.stream) for await (const chunk of opened.stream.body) void chunk;
 	const state = await getSessionState(client, sessionId);
 	return { sessionId, draft: state.draft };
@@ -138,7 +147,13 @@ async function renderAndWait(
 	const submitted = (submitQueue = submitQueue.then(async () => {
 		await control(url, '/__sim/config', { renderMs });
 		const submittedAt = Date.now();
-		const job = await startRender(client, { renderId: id, sessionId: session.sessionId, draft: session.draft, format: 'mp4', quality: 'high' });
+		const job = await startRender(client, {
+			renderId: id,
+			sessionId: session.sessionId,
+			draft: session.draft,
+			format: 'mp4',
+			quality: 'high',
+		});
 		return { job, submittedAt };
 	})) as Promise<{ job: RenderJob; submittedAt: number }>;
 	const { job, submittedAt } = await submitted;
@@ -150,7 +165,11 @@ async function renderAndWait(
 		maxWaitMs: 600_000,
 		startedAt: submittedAt,
 		first: job,
-		observe: (value) => ({ final: value.status === 'completed' || value.status === 'failed', progress: value.progress, status: value.status }),
+		observe: (value) => ({
+			final: value.status === 'completed' || value.status === 'failed',
+			progress: value.progress,
+			status: value.status,
+		}),
 	});
 	const noticedAt = Date.now();
 	if (!result.final || result.value.status !== 'completed') throw new Error(`render ${id} did not complete`);
@@ -174,9 +193,14 @@ async function pollingBench(url: string, options: Options): Promise<void> {
 	const client = clientFor(url);
 	const session = await readySession(client);
 	const draw = random(options.seed);
-	const renderTimes = Array.from({ length: options.renders }, () => Math.round((30_000 + draw() * 60_000) * options.scale));
+	const renderTimes = Array.from({ length: options.renders }, () =>
+		Math.round((30_000 + draw() * 60_000) * options.scale),
+	);
 	const schedules: Array<{ name: string; make: () => PollSchedule }> = [
-		{ name: 'ours (adaptive, progress-predicting)', make: () => adaptiveSchedule(scaledScheduleOptions(options.scale)) },
+		{
+			name: 'ours (adaptive, progress-predicting)',
+			make: () => adaptiveSchedule(scaledScheduleOptions(options.scale)),
+		},
 		{ name: 'fixed 10 s', make: () => fixedSchedule(10_000 * options.scale) },
 		{ name: 'fixed 30 s', make: () => fixedSchedule(30_000 * options.scale) },
 	];
@@ -184,7 +208,12 @@ async function pollingBench(url: string, options: Options): Promise<void> {
 	const results = await Promise.all(
 		schedules.map(async (schedule, s) => ({
 			name: schedule.name,
-			waited: await Promise.all(renderTimes.map(async (renderMs, i) => await renderAndWait(url, client, session, renderMs, schedule.make(), `render_bench_${s}_${i}`))),
+			waited: await Promise.all(
+				renderTimes.map(
+					async (renderMs, i) =>
+						await renderAndWait(url, client, session, renderMs, schedule.make(), `render_bench_${s}_${i}`),
+				),
+			),
 		})),
 	);
 	const seconds = (Date.now() - started) / 1000;
@@ -196,11 +225,22 @@ async function pollingBench(url: string, options: Options): Promise<void> {
 			`time scale ×${options.scale} (renders of ${(Math.min(...renderTimes) / 1000).toFixed(1)}–${(Math.max(...renderTimes) / 1000).toFixed(1)} s here), ` +
 			`all ${options.renders * schedules.length} renders at once, ${seconds.toFixed(1)} s wall.`,
 	);
-	console.log('Delays are shown at real scale (measured ÷ scale); "within target" = delay ≤ max(1 s, 10% of that render’s time).\n');
+	console.log(
+		'Delays are shown at real scale (measured ÷ scale); "within target" = delay ≤ max(1 s, 10% of that render’s time).\n',
+	);
 	const fixed10 = results[1].waited.reduce((sum, w) => sum + w.requests, 0) / options.renders;
 	console.log(
 		table(
-			['schedule', 'median delay s', 'p90 delay s', 'max delay s', 'within target', 'median delay / allowed', 'requests per render', 'vs fixed 10 s'],
+			[
+				'schedule',
+				'median delay s',
+				'p90 delay s',
+				'max delay s',
+				'within target',
+				'median delay / allowed',
+				'requests per render',
+				'vs fixed 10 s',
+			],
 			results.map(({ name, waited }) => {
 				const delays = waited.map((w) => w.delayMs);
 				const sorted = [...delays].sort((a, b) => a - b);
@@ -262,7 +302,15 @@ async function downloadBench(url: string, options: Options): Promise<void> {
 		);
 		console.log(
 			table(
-				['file', 'stored bytes', 'download MB/s', 'whole run s', 'peak RSS growth MiB', 'target', 'header read from the stream'],
+				[
+					'file',
+					'stored bytes',
+					'download MB/s',
+					'whole run s',
+					'peak RSS growth MiB',
+					'target',
+					'header read from the stream',
+				],
 				[
 					[
 						`${mib(bytes)} MiB MP4`,
@@ -286,7 +334,9 @@ async function main(): Promise<void> {
 	const options = parseOptions(process.argv.slice(2));
 	const { url, child } = await startSimulatorProcess(options.seed);
 	try {
-		const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+		const load = loadavg()
+			.map((value) => value.toFixed(2))
+			.join(' ');
 		console.log(
 			`NemoVideo Export benchmark — Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB ` +
 				`(load average ${load}), simulator in a child process, ${new Date().toISOString().slice(0, 10)}`,

@@ -34,7 +34,8 @@ function builtFiles(dist: string): string[] {
 				.map((name) => join(nodes, entry.name, name)),
 		);
 	const credentials = join(dist, 'credentials');
-	for (const name of readdirSync(credentials)) if (name.endsWith('.credentials.js')) files.push(join(credentials, name));
+	for (const name of readdirSync(credentials))
+		if (name.endsWith('.credentials.js')) files.push(join(credentials, name));
 	return files;
 }
 
@@ -57,7 +58,10 @@ process.stdout.write(JSON.stringify({ workflowMs, packageMs, heavy: loaded, file
 `;
 
 function run(files: string[]): Run {
-	const out = execFileSync(process.execPath, ['-e', CHILD, JSON.stringify(files), JSON.stringify(HEAVY)], { cwd: ROOT, encoding: 'utf8' });
+	const out = execFileSync(process.execPath, ['-e', CHILD, JSON.stringify(files), JSON.stringify(HEAVY)], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	return JSON.parse(out) as Run;
 }
 
@@ -79,12 +83,22 @@ function main(): void {
 	const packageMs = results.map((result) => result.packageMs);
 	const workflowMs = results.map((result) => result.workflowMs);
 	const fmt = (value: number) => value.toFixed(1);
-	console.log(`Load time: ${files.length} files (nodes + credential), ${runs} fresh processes, Node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+	console.log(
+		`Load time: ${files.length} files (nodes + credential), ${runs} fresh processes, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()
+			.map((value) => value.toFixed(2))
+			.join(' ')}`,
+	);
 	console.log(`| step | median ms | min | max |`);
 	console.log(`|---|---|---|---|`);
-	console.log(`| n8n-workflow (loaded by n8n anyway) | ${fmt(median(workflowMs))} | ${fmt(Math.min(...workflowMs))} | ${fmt(Math.max(...workflowMs))} |`);
-	console.log(`| the package over n8n-workflow | ${fmt(median(packageMs))} | ${fmt(Math.min(...packageMs))} | ${fmt(Math.max(...packageMs))} |`);
-	console.log(`package modules loaded: ${results[0].files}; heavy dependencies loaded with the nodes (beyond n8n-workflow's own): ${results[0].heavy.join(', ') || 'none'}`);
+	console.log(
+		`| n8n-workflow (loaded by n8n anyway) | ${fmt(median(workflowMs))} | ${fmt(Math.min(...workflowMs))} | ${fmt(Math.max(...workflowMs))} |`,
+	);
+	console.log(
+		`| the package over n8n-workflow | ${fmt(median(packageMs))} | ${fmt(Math.min(...packageMs))} | ${fmt(Math.max(...packageMs))} |`,
+	);
+	console.log(
+		`package modules loaded: ${results[0].files}; heavy dependencies loaded with the nodes (beyond n8n-workflow's own): ${results[0].heavy.join(', ') || 'none'}`,
+	);
 	console.log(`target: < 30 ms over n8n-workflow: ${median(packageMs) < 30 ? 'met' : 'not met'}`);
 }
 

@@ -26,7 +26,9 @@ import { measureRss } from './rss';
 
 /** With tsx, `…/X.node` would resolve to the codex file `X.node.json`: name the .ts. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NemoVideoMeasureVideo } = require(join(__dirname, '../nodes/NemoVideoMeasureVideo/NemoVideoMeasureVideo.node.ts')) as {
+const { NemoVideoMeasureVideo } = require(
+	join(__dirname, '../nodes/NemoVideoMeasureVideo/NemoVideoMeasureVideo.node.ts'),
+) as {
 	NemoVideoMeasureVideo: new () => INodeType;
 };
 
@@ -68,7 +70,10 @@ async function runMeasure(files: Record<string, string>, sourceFields: string): 
 			harness.chain(
 				harness.node('Start', harness.MANUAL_TRIGGER_TYPE),
 				harness.node('Attach', `${PACKAGE}.attachFiles`, { files: JSON.stringify(files), metrics: '' }),
-				harness.node('Measure', `${PACKAGE}.nemoVideoMeasureVideo`, { operation: 'measure', sourceBinaryProperties: sourceFields }),
+				harness.node('Measure', `${PACKAGE}.nemoVideoMeasureVideo`, {
+					operation: 'measure',
+					sourceBinaryProperties: sourceFields,
+				}),
 			),
 			{
 				nodeTypes: harness.nodeTypesOf(PACKAGE, new NemoVideoMeasureVideo(), new AttachFiles()),
@@ -83,7 +88,13 @@ async function runMeasure(files: Record<string, string>, sourceFields: string): 
 	if (value.status !== 'success') throw new Error(`Measure Video failed: ${value.error?.message}`);
 	const json = value.output('Measure')[0].json;
 	await value.cleanup();
-	return { json, wallMs, rssMiB: rss.growthBytes / 2 ** 20, cpuNode: cpuAfter.own - cpuBefore.own, cpuFfmpeg: cpuAfter.children - cpuBefore.children };
+	return {
+		json,
+		wallMs,
+		rssMiB: rss.growthBytes / 2 ** 20,
+		cpuNode: cpuAfter.own - cpuBefore.own,
+		cpuFfmpeg: cpuAfter.children - cpuBefore.children,
+	};
 }
 
 async function main(): Promise<void> {
@@ -93,18 +104,38 @@ async function main(): Promise<void> {
 	try {
 		const video = join(dir, 'video.mp4');
 		const madeAt = Date.now();
-		ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30', '-t', String(duration), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', video);
+		ffmpeg(
+			'-f',
+			'lavfi',
+			'-i',
+			'testsrc2=size=1920x1080:rate=30',
+			'-t',
+			String(duration),
+			'-c:v',
+			'libx264',
+			'-preset',
+			'veryfast',
+			'-pix_fmt',
+			'yuv420p',
+			video,
+		);
 		const images = [0, 5, 10].map((at, i) => {
 			const path = join(dir, `source${i + 1}.png`);
 			ffmpeg('-ss', String(Math.min(at, duration - 1)), '-i', video, '-frames:v', '1', path);
 			return path;
 		});
-		console.error(`made ${duration} s 1080p30 (${(statSync(video).size / 1e6).toFixed(1)} MB) and 3 PNGs in ${seconds(Date.now() - madeAt)}`);
+		console.error(
+			`made ${duration} s 1080p30 (${(statSync(video).size / 1e6).toFixed(1)} MB) and 3 PNGs in ${seconds(Date.now() - madeAt)}`,
+		);
 		const load = [loadavg()[0]];
 
 		const cases = [
 			{ name: '1 source image', files: { data: video, image: images[0] }, fields: 'image' },
-			{ name: '3 source images', files: { data: video, image: images[0], image2: images[1], image3: images[2] }, fields: 'image, image2, image3' },
+			{
+				name: '3 source images',
+				files: { data: video, image: images[0], image2: images[1], image3: images[2] },
+				fields: 'image, image2, image3',
+			},
 		];
 		const results = new Map<string, Array<Run & { measuredMs: number }>>();
 		const decodeMs: number[] = [];
@@ -112,7 +143,21 @@ async function main(): Promise<void> {
 		for (let round = 1; round <= rounds; round++) {
 			const decodeStarted = Date.now();
 			const decodeCpuBefore = cpuSeconds().children;
-			const decoded = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', video, '-vf', 'extractplanes=y,format=gray', '-f', 'rawvideo', '-pix_fmt', 'gray', '-y', '/dev/null']);
+			const decoded = spawnSync('ffmpeg', [
+				'-v',
+				'error',
+				'-nostdin',
+				'-i',
+				video,
+				'-vf',
+				'extractplanes=y,format=gray',
+				'-f',
+				'rawvideo',
+				'-pix_fmt',
+				'gray',
+				'-y',
+				'/dev/null',
+			]);
 			if (decoded.status !== 0) throw new Error(String(decoded.stderr));
 			decodeMs.push(Date.now() - decodeStarted);
 			decodeCpu.push(cpuSeconds().children - decodeCpuBefore);
@@ -121,7 +166,9 @@ async function main(): Promise<void> {
 				const measuredMs = Number((run.json.analysis as IDataObject).measuredMs);
 				if (!results.has(entry.name)) results.set(entry.name, []);
 				results.get(entry.name)!.push({ ...run, measuredMs });
-				console.error(`round ${round}, ${entry.name}: measured in ${seconds(measuredMs)} (workflow ${seconds(run.wallMs)}), CPU node ${run.cpuNode.toFixed(2)} s + ffmpeg ${run.cpuFfmpeg.toFixed(2)} s, RSS +${run.rssMiB.toFixed(1)} MiB, load ${loadavg()[0].toFixed(1)}`);
+				console.error(
+					`round ${round}, ${entry.name}: measured in ${seconds(measuredMs)} (workflow ${seconds(run.wallMs)}), CPU node ${run.cpuNode.toFixed(2)} s + ffmpeg ${run.cpuFfmpeg.toFixed(2)} s, RSS +${run.rssMiB.toFixed(1)} MiB, load ${loadavg()[0].toFixed(1)}`,
+				);
 			}
 		}
 		load.push(loadavg()[0]);
@@ -139,9 +186,14 @@ async function main(): Promise<void> {
 			);
 		}
 		const ms = median(decodeMs);
-		lines.push(`| ffmpeg alone: decode to the luma pipe, output discarded | ${seconds(ms)} | ${(ms / 1000 / duration).toFixed(2)} | | 0 + ${median(decodeCpu).toFixed(2)} s | |`);
+		lines.push(
+			`| ffmpeg alone: decode to the luma pipe, output discarded | ${seconds(ms)} | ${(ms / 1000 / duration).toFixed(2)} | | 0 + ${median(decodeCpu).toFixed(2)} s | |`,
+		);
 		const last = results.get('3 source images')!.at(-1)!.json;
-		lines.push('', `Values (3 sources): ${JSON.stringify(last.quality)}; best matches ${JSON.stringify((last.sources as IDataObject[]).map((s) => [s.bestMatchSeconds, s.bestMatchSsim]))}.`);
+		lines.push(
+			'',
+			`Values (3 sources): ${JSON.stringify(last.quality)}; best matches ${JSON.stringify((last.sources as IDataObject[]).map((s) => [s.bestMatchSeconds, s.bestMatchSsim]))}.`,
+		);
 		console.log(lines.join('\n'));
 	} finally {
 		rmSync(dir, { recursive: true, force: true });

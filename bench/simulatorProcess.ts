@@ -7,10 +7,14 @@ import { join } from 'node:path';
  */
 export async function startSimulatorProcess(seed = 1): Promise<{ url: string; child: ChildProcess }> {
 	const root = join(__dirname, '..');
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulator/cli.ts'), '--quiet', '--seed', String(seed)], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', join(root, 'simulator/cli.ts'), '--quiet', '--seed', String(seed)],
+		{
+			cwd: root,
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	const url = await new Promise<string>((resolve, reject) => {
 		let output = '';
 		child.stdout?.on('data', (chunk: Buffer) => {

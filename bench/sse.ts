@@ -74,7 +74,13 @@ async function measure(run: () => Promise<{ bytes: number; check: string }>): Pr
 	const { value, rss } = await measureRss(run, { collect: false });
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
-	return { bytes: value.bytes, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, rssGrowth: rss.growthBytes, check: value.check };
+	return {
+		bytes: value.bytes,
+		wallMs,
+		cpuMs: (cpu.user + cpu.system) / 1000,
+		rssGrowth: rss.growthBytes,
+		check: value.check,
+	};
 }
 
 async function socketOnly(url: string): Promise<{ bytes: number; check: string }> {
@@ -100,7 +106,13 @@ async function bareParser(url: string, summary: SampleSummary): Promise<{ bytes:
 	}
 	parser.feed(decoder.decode());
 	const expected = dataEvents(summary);
-	return { bytes, check: events === expected && comments === summary.events.comment ? `ok: ${events} events` : `MISMATCH: ${events} events, expected ${expected}` };
+	return {
+		bytes,
+		check:
+			events === expected && comments === summary.events.comment
+				? `ok: ${events} events`
+				: `MISMATCH: ${events} events, expected ${expected}`,
+	};
 }
 
 /** Context, not the comparison: what JSON-decoding every data line adds to the bare parser. */
@@ -123,13 +135,19 @@ async function parserWithJson(url: string, summary: SampleSummary): Promise<{ by
 	}
 	parser.feed(decoder.decode());
 	const expected = dataEvents(summary) - summary.events.empty;
-	return { bytes, check: decoded === expected ? `ok: ${decoded} decoded` : `MISMATCH: ${decoded} decoded, expected ${expected}` };
+	return {
+		bytes,
+		check: decoded === expected ? `ok: ${decoded} decoded` : `MISMATCH: ${decoded} decoded, expected ${expected}`,
+	};
 }
 
 async function editStreamHandling(url: string, summary: SampleSummary): Promise<{ bytes: number; check: string }> {
 	const response = await request(url);
 	const outcome = await readEditStream(response.body);
-	return { bytes: outcome.bytes, check: checkCounts(outcome.end, outcome.result.counts as unknown as Record<string, number>, summary) };
+	return {
+		bytes: outcome.bytes,
+		check: checkCounts(outcome.end, outcome.result.counts as unknown as Record<string, number>, summary),
+	};
 }
 
 function dataEvents(summary: SampleSummary): number {
@@ -138,15 +156,28 @@ function dataEvents(summary: SampleSummary): number {
 
 function checkCounts(end: string, counts: Record<string, number>, summary: SampleSummary): string {
 	const expected = dataEvents(summary);
-	const ok = end === 'complete' && counts.events === expected && counts.comments === summary.events.comment && counts.textChars === summary.textChars
-		&& counts.invalid === 0 && counts.other === 0;
-	return ok ? `ok: ${counts.events} events, ${(counts.textChars / MB).toFixed(1)}M text chars` : `MISMATCH: ${JSON.stringify({ end, counts })}`;
+	const ok =
+		end === 'complete' &&
+		counts.events === expected &&
+		counts.comments === summary.events.comment &&
+		counts.textChars === summary.textChars &&
+		counts.invalid === 0 &&
+		counts.other === 0;
+	return ok
+		? `ok: ${counts.events} events, ${(counts.textChars / MB).toFixed(1)}M text chars`
+		: `MISMATCH: ${JSON.stringify({ end, counts })}`;
 }
 
 /** The NemoVideo Edit node in an n8n-core workflow; the simulator answers `/run_sse` with the sample. */
 async function editNodeRunner(simulatorUrl: string, options: Options, summary: SampleSummary) {
 	const token = 'nmv_sk_simulator';
-	const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-skill-source': 'picture-to-video', 'x-skill-version': '1', 'x-skill-platform': 'bench' };
+	const headers = {
+		authorization: `Bearer ${token}`,
+		'content-type': 'application/json',
+		'x-skill-source': 'picture-to-video',
+		'x-skill-version': '1',
+		'x-skill-platform': 'bench',
+	};
 	const created = await request(`${simulatorUrl}/api/tasks/me/with-session/nemo_agent`, {
 		method: 'POST',
 		headers,
@@ -154,16 +185,30 @@ async function editNodeRunner(simulatorUrl: string, options: Options, summary: S
 	});
 	const sessionId = ((await created.body.json()) as { data: { session_id: string } }).data.session_id;
 	const credentials = new harness.CredentialStore([
-		{ id: 'c1', name: 'NemoVideo', type: 'nemoVideoApi', data: { baseUrl: simulatorUrl, clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', apiToken: token } },
+		{
+			id: 'c1',
+			name: 'NemoVideo',
+			type: 'nemoVideoApi',
+			data: { baseUrl: simulatorUrl, clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', apiToken: token },
+		},
 	]);
 	const workflow = harness.chain(
 		harness.node('Start', harness.MANUAL_TRIGGER_TYPE),
-		harness.node('Edit', 'n8n-nodes-nemovideo.nemoVideoEdit', { operation: 'sendPrompt', sessionId, prompt: 'make a slideshow' }, {
-			credentials: { nemoVideoApi: { id: 'c1', name: 'NemoVideo' } },
-		}),
+		harness.node(
+			'Edit',
+			'n8n-nodes-nemovideo.nemoVideoEdit',
+			{ operation: 'sendPrompt', sessionId, prompt: 'make a slideshow' },
+			{
+				credentials: { nemoVideoApi: { id: 'c1', name: 'NemoVideo' } },
+			},
+		),
 	);
 	const run = async (): Promise<{ bytes: number; check: string }> => {
-		await request(`${simulatorUrl}/__sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nextEditStreamBytes: options.bytes }) });
+		await request(`${simulatorUrl}/__sim/config`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ nextEditStreamBytes: options.bytes }),
+		});
 		const result = await harness.runWorkflow(workflow, {
 			nodeTypes: harness.nodeTypesOf('n8n-nodes-nemovideo', new NemoVideoEdit()),
 			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
@@ -180,7 +225,9 @@ async function editNodeRunner(simulatorUrl: string, options: Options, summary: S
 
 /** With tsx, `…/NemoVideoEdit.node` would resolve to the codex file `NemoVideoEdit.node.json`: name the .ts. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NemoVideoEdit } = require(join(__dirname, '../nodes/NemoVideoEdit/NemoVideoEdit.node.ts')) as { NemoVideoEdit: typeof EditNode };
+const { NemoVideoEdit } = require(join(__dirname, '../nodes/NemoVideoEdit/NemoVideoEdit.node.ts')) as {
+	NemoVideoEdit: typeof EditNode;
+};
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -229,19 +276,31 @@ async function main(): Promise<void> {
 		const fold = rows[2];
 		const json = rows[3];
 
-		console.log(`\nSSE stream handling: ${(summary.bytes / MB).toFixed(1)} MB sample (seed ${options.seed}), ${options.rounds} rounds + warm-up,`);
-		const load = loadavg().map((value) => value.toFixed(2)).join(' ');
-		console.log(`Node ${process.version}, ${cpus().length} cores (load average ${load}), simulator in a child process, ${new Date().toISOString().slice(0, 10)}; MB = 10^6 bytes\n`);
+		console.log(
+			`\nSSE stream handling: ${(summary.bytes / MB).toFixed(1)} MB sample (seed ${options.seed}), ${options.rounds} rounds + warm-up,`,
+		);
+		const load = loadavg()
+			.map((value) => value.toFixed(2))
+			.join(' ');
+		console.log(
+			`Node ${process.version}, ${cpus().length} cores (load average ${load}), simulator in a child process, ${new Date().toISOString().slice(0, 10)}; MB = 10^6 bytes\n`,
+		);
 		console.log(
 			table(
 				['pass', 'MB/s (wall)', 'MB per CPU-s', 'peak RSS growth MiB', 'check'],
 				rows.map((row) => [row.name, row.wall.toFixed(1), row.cpu.toFixed(1), mib(row.rss), row.check]),
 			),
 		);
-		console.log(`\nratio Edit node stream handling / bare eventsource-parser: wall ${(fold.wall / bare.wall).toFixed(2)}, per CPU-s ${(fold.cpu / bare.cpu).toFixed(2)} (target >= 0.80)`);
-		console.log(`ratio Edit node stream handling / parser + JSON.parse (context): per CPU-s ${(fold.cpu / json.cpu).toFixed(2)}`);
+		console.log(
+			`\nratio Edit node stream handling / bare eventsource-parser: wall ${(fold.wall / bare.wall).toFixed(2)}, per CPU-s ${(fold.cpu / bare.cpu).toFixed(2)} (target >= 0.80)`,
+		);
+		console.log(
+			`ratio Edit node stream handling / parser + JSON.parse (context): per CPU-s ${(fold.cpu / json.cpu).toFixed(2)}`,
+		);
 		if (rows[0].wall < bare.wall * 1.15) {
-			console.log('note: the socket-only pass is about as fast as the parsers, so wall-clock rates are bounded by the source; compare per CPU-s.');
+			console.log(
+				'note: the socket-only pass is about as fast as the parsers, so wall-clock rates are bounded by the source; compare per CPU-s.',
+			);
 		}
 	} finally {
 		child.kill();

@@ -36,7 +36,9 @@ import { startSimulatorProcess } from './simulatorProcess';
 
 /** With tsx, `…/NemoVideoUpload.node` would resolve to the codex file `NemoVideoUpload.node.json`: name the .ts. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NemoVideoUpload } = require(join(__dirname, '../nodes/NemoVideoUpload/NemoVideoUpload.node.ts')) as { NemoVideoUpload: typeof UploadNode };
+const { NemoVideoUpload } = require(join(__dirname, '../nodes/NemoVideoUpload/NemoVideoUpload.node.ts')) as {
+	NemoVideoUpload: typeof UploadNode;
+};
 
 const TOKEN = 'nmv_sk_simulator';
 const SKILL_HEADERS = { 'x-skill-source': 'picture-to-video', 'x-skill-version': '1.0.0', 'x-skill-platform': 'bench' };
@@ -143,7 +145,9 @@ class AxiosFormUpload implements INodeType {
 			disableFollowRedirect: this.getNodeParameter('disableFollowRedirect', 0) as boolean,
 			json: true,
 		})) as { code: number; data?: { files?: Array<{ hash: string }> } };
-		return [[{ json: { code: response.code, hash: response.data?.files?.[0]?.hash ?? null }, pairedItem: { item: 0 } }]];
+		return [
+			[{ json: { code: response.code, hash: response.data?.files?.[0]?.hash ?? null }, pairedItem: { item: 0 } }],
+		];
 	}
 }
 
@@ -159,7 +163,12 @@ class Bench {
 		private readonly hash: string,
 	) {
 		this.credentials = new harness.CredentialStore([
-			{ id: 'c1', name: 'NemoVideo', type: 'nemoVideoApi', data: { baseUrl: url, clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', apiToken: TOKEN } },
+			{
+				id: 'c1',
+				name: 'NemoVideo',
+				type: 'nemoVideoApi',
+				data: { baseUrl: url, clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', apiToken: TOKEN },
+			},
 		]);
 	}
 
@@ -183,14 +192,25 @@ class Bench {
 		const workflow = harness.chain(
 			harness.node('Start', harness.MANUAL_TRIGGER_TYPE),
 			harness.node('Read File', harness.BINARY_FROM_FILE_TYPE, { filePaths: this.file }),
-			harness.node('Upload', 'n8n-nodes-nemovideo.nemoVideoUpload', { operation: 'upload', sessionId: this.sessionId }, {
-				credentials: { nemoVideoApi: { id: 'c1', name: 'NemoVideo' } },
-			}),
+			harness.node(
+				'Upload',
+				'n8n-nodes-nemovideo.nemoVideoUpload',
+				{ operation: 'upload', sessionId: this.sessionId },
+				{
+					credentials: { nemoVideoApi: { id: 'c1', name: 'NemoVideo' } },
+				},
+			),
 		);
-		return await this.inWorkflow(workflow, harness.nodeTypesOf('n8n-nodes-nemovideo', new NemoVideoUpload()), (result) => {
-			const files = result.output('Upload')[0]?.json.files as Array<{ hash: string }> | undefined;
-			return files?.[0]?.hash === this.hash ? 'ok: hash matches' : `MISMATCH: ${JSON.stringify(result.error?.message ?? files)}`;
-		});
+		return await this.inWorkflow(
+			workflow,
+			harness.nodeTypesOf('n8n-nodes-nemovideo', new NemoVideoUpload()),
+			(result) => {
+				const files = result.output('Upload')[0]?.json.files as Array<{ hash: string }> | undefined;
+				return files?.[0]?.hash === this.hash
+					? 'ok: hash matches'
+					: `MISMATCH: ${JSON.stringify(result.error?.message ?? files)}`;
+			},
+		);
 	}
 
 	async axiosHelper(disableFollowRedirect: boolean): Promise<Sample> {
@@ -202,18 +222,30 @@ class Bench {
 		);
 		return await this.inWorkflow(workflow, harness.nodeTypesOf('n8n-nodes-bench', new AxiosFormUpload()), (result) => {
 			const json = result.output('Axios')[0]?.json;
-			return json?.hash === this.hash ? 'ok: hash matches' : `MISMATCH: ${JSON.stringify(result.error?.message ?? json)}`;
+			return json?.hash === this.hash
+				? 'ok: hash matches'
+				: `MISMATCH: ${JSON.stringify(result.error?.message ?? json)}`;
 		});
 	}
 
 	async curl(): Promise<Sample> {
 		await this.freshSession();
-		const headers = Object.entries({ authorization: `Bearer ${TOKEN}`, ...SKILL_HEADERS }).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
-		const curl = spawnSync('curl', ['-sS', '-H', 'Expect:', ...headers, '-F', `files=@${this.file};type=image/png`, this.uploadUrl], { encoding: 'utf8' });
+		const headers = Object.entries({ authorization: `Bearer ${TOKEN}`, ...SKILL_HEADERS }).flatMap(([name, value]) => [
+			'-H',
+			`${name}: ${value}`,
+		]);
+		const curl = spawnSync(
+			'curl',
+			['-sS', '-H', 'Expect:', ...headers, '-F', `files=@${this.file};type=image/png`, this.uploadUrl],
+			{ encoding: 'utf8' },
+		);
 		if (curl.status !== 0) throw new Error(`curl failed: ${curl.stderr}`);
 		const hash = (JSON.parse(curl.stdout) as { data?: { files?: Array<{ hash: string }> } }).data?.files?.[0]?.hash;
 		const entry = await this.uploadEntry();
-		return { ...this.throughput(entry), check: hash === this.hash ? 'ok: hash matches' : `MISMATCH: ${curl.stdout.slice(0, 200)}` };
+		return {
+			...this.throughput(entry),
+			check: hash === this.hash ? 'ok: hash matches' : `MISMATCH: ${curl.stdout.slice(0, 200)}`,
+		};
 	}
 
 	private async inWorkflow(
@@ -242,7 +274,8 @@ class Bench {
 		const log = (await (await fetch(`${this.url}/__sim/log`)).json()) as LogEntry[];
 		const uploads = log.filter((entry) => entry.method === 'POST' && entry.path.startsWith('/api/upload-video/'));
 		const entry = uploads.at(-1);
-		if (!entry || entry.finishedAt === undefined) throw new Error(`no finished upload in the simulator log: ${JSON.stringify(uploads)}`);
+		if (!entry || entry.finishedAt === undefined)
+			throw new Error(`no finished upload in the simulator log: ${JSON.stringify(uploads)}`);
 		if (uploads.length !== 1) throw new Error(`expected one upload request, the simulator saw ${uploads.length}`);
 		return entry;
 	}
@@ -280,7 +313,8 @@ function runPassInChild(request: PassRequest): Promise<Sample> {
 async function runPass(request: PassRequest): Promise<void> {
 	const bench = new Bench(request.url, request.file, request.bytes, request.hash);
 	try {
-		const sample = request.pass === 'node' ? await bench.uploadNode() : await bench.axiosHelper(request.pass === 'axiosNoRedirect');
+		const sample =
+			request.pass === 'node' ? await bench.uploadNode() : await bench.axiosHelper(request.pass === 'axiosNoRedirect');
 		process.stdout.write(`RESULT ${JSON.stringify(sample)}\n`);
 	} finally {
 		bench.sampler.stop();
@@ -307,26 +341,41 @@ async function main(): Promise<void> {
 		const curlBench = new Bench(url, file, bytes, hash);
 		curlBench.sampler.stop();
 		const passes: Array<{ name: string; run: () => Promise<Sample> }> = [
-			{ name: 'NemoVideo Upload node (undici + form-data, in WorkflowExecute)', run: () => runPassInChild({ ...request, pass: 'node' }) },
+			{
+				name: 'NemoVideo Upload node (undici + form-data, in WorkflowExecute)',
+				run: () => runPassInChild({ ...request, pass: 'node' }),
+			},
 			{ name: 'curl -F files=@file', run: () => curlBench.curl() },
 			{ name: 'n8n httpRequest helper (axios) + form-data', run: () => runPassInChild({ ...request, pass: 'axios' }) },
-			{ name: '  same, disableFollowRedirect: true', run: () => runPassInChild({ ...request, pass: 'axiosNoRedirect' }) },
+			{
+				name: '  same, disableFollowRedirect: true',
+				run: () => runPassInChild({ ...request, pass: 'axiosNoRedirect' }),
+			},
 		];
 		const samples = passes.map(() => [] as Sample[]);
 		for (let round = 1; round <= options.rounds; round++) {
 			for (const [index, pass] of passes.entries()) {
 				const sample = await pass.run();
 				samples[index].push(sample);
-				const rss = sample.rssGrowthBytes === undefined ? '' : `, RSS +${mib(sample.rssGrowthBytes)} MiB (peak ${mib(sample.rssPeakBytes as number)})`;
-				process.stdout.write(`round ${round}: ${pass.name.trim()}: ${sample.seconds.toFixed(2)} s, ${sample.mbPerSecond.toFixed(0)} MB/s${rss} (${sample.check})\n`);
+				const rss =
+					sample.rssGrowthBytes === undefined
+						? ''
+						: `, RSS +${mib(sample.rssGrowthBytes)} MiB (peak ${mib(sample.rssPeakBytes as number)})`;
+				process.stdout.write(
+					`round ${round}: ${pass.name.trim()}: ${sample.seconds.toFixed(2)} s, ${sample.mbPerSecond.toFixed(0)} MB/s${rss} (${sample.check})\n`,
+				);
 			}
 		}
 
 		const curlRate = median(samples[1].map((sample) => sample.mbPerSecond));
 		const rows = passes.map((pass, index) => {
 			const rate = median(samples[index].map((sample) => sample.mbPerSecond));
-			const growth = samples[index].map((sample) => sample.rssGrowthBytes).filter((value): value is number => value !== undefined);
-			const peak = samples[index].map((sample) => sample.rssPeakBytes).filter((value): value is number => value !== undefined);
+			const growth = samples[index]
+				.map((sample) => sample.rssGrowthBytes)
+				.filter((value): value is number => value !== undefined);
+			const peak = samples[index]
+				.map((sample) => sample.rssPeakBytes)
+				.filter((value): value is number => value !== undefined);
 			const failed = samples[index].filter((sample) => !sample.check.startsWith('ok')).length;
 			return [
 				pass.name,
@@ -338,12 +387,26 @@ async function main(): Promise<void> {
 				failed ? `${failed} FAILED` : 'all ok',
 			];
 		});
-		const header = ['upload of one file', 'time s', 'MB/s', 'vs curl', 'peak RSS growth MiB', 'peak RSS MiB', 'result check'];
+		const header = [
+			'upload of one file',
+			'time s',
+			'MB/s',
+			'vs curl',
+			'peak RSS growth MiB',
+			'peak RSS MiB',
+			'result check',
+		];
 		const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
 		const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-		process.stdout.write(`\nFile: ${mib(bytes)} MiB (${(bytes / MB).toFixed(1)} MB), random content; ${options.rounds} rounds, medians (RSS: largest). MB = 10^6 bytes.\n`);
-		process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
-		process.stdout.write(`${line(header)}\n${line(widths.map((width) => '-'.repeat(width)))}\n${rows.map(line).join('\n')}\n`);
+		process.stdout.write(
+			`\nFile: ${mib(bytes)} MiB (${(bytes / MB).toFixed(1)} MB), random content; ${options.rounds} rounds, medians (RSS: largest). MB = 10^6 bytes.\n`,
+		);
+		process.stdout.write(
+			`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`,
+		);
+		process.stdout.write(
+			`${line(header)}\n${line(widths.map((width) => '-'.repeat(width)))}\n${rows.map(line).join('\n')}\n`,
+		);
 		const node = rows[0];
 		process.stdout.write(
 			`\nTargets: Upload node peak RSS growth < 64 MiB: ${Number(node[4]) < 64 ? 'met' : 'NOT met'} (${node[4]} MiB); throughput ≥ 0.8 × curl: ${Number(node[3]) >= 0.8 ? 'met' : 'NOT met'} (${node[3]} ×).\n`,

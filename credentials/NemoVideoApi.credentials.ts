@@ -42,7 +42,7 @@ export class NemoVideoApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_BASE_URL,
 			description:
-				'Address of the NemoVideo API; keep the default. To try workflows without spending credits, point it at a NemoVideo simulator: it comes with this package\'s source repository (clone it, then npm ci && npm run simulator prints the address).',
+				"Address of the NemoVideo API; keep the default. To try workflows without spending credits, point it at a NemoVideo simulator: it comes with this package's source repository (clone it, then npm ci && npm run simulator prints the address).",
 		},
 		{
 			displayName: 'Client ID',

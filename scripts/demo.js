@@ -31,11 +31,23 @@ async function main() {
 			{
 				name: 'NemoVideo (local simulator, anonymous token)',
 				type: 'nemoVideoApi',
-				data: { apiToken: '', baseUrl: simulator.url, clientId: crypto.randomUUID(), skillSource: 'picture-to-video', skillVersion: '1.0.0', skillPlatform: 'n8n' },
+				data: {
+					apiToken: '',
+					baseUrl: simulator.url,
+					clientId: crypto.randomUUID(),
+					skillSource: 'picture-to-video',
+					skillVersion: '1.0.0',
+					skillPlatform: 'n8n',
+				},
 			},
 		]);
 		const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, EXAMPLE), 'utf8'));
-		workflow.nodes.find((node) => node.name === 'Read Photos').parameters.fileSelector = path.join(REPO_ROOT, 'examples', 'images', 'product-*.jpg');
+		workflow.nodes.find((node) => node.name === 'Read Photos').parameters.fileSelector = path.join(
+			REPO_ROOT,
+			'examples',
+			'images',
+			'product-*.jpg',
+		);
 		const workflowId = await runner.importWorkflow(workflow, { credentials: { nemoVideoApi: credential } });
 
 		say(`running "${workflow.name}" in n8n…`);
@@ -51,8 +63,12 @@ async function main() {
 		console.log('');
 		console.log(`Agent:     ${edit.json.reply || '(no text; timeline read from the session)'}`);
 		console.log(`Timeline:  ${edit.json.timeline.summary}`);
-		console.log(`Render:    ${render.json.renderId}, ${metrics.submitToCompletionMs} ms from submit to completion, status polled ${metrics.polls}×`);
-		console.log(`Video:     ${metrics.durationSeconds} s, ${metrics.width}x${metrics.height}, ${metrics.frameRate} fps, ${metrics.codecName}, ${metrics.bytes} bytes`);
+		console.log(
+			`Render:    ${render.json.renderId}, ${metrics.submitToCompletionMs} ms from submit to completion, status polled ${metrics.polls}×`,
+		);
+		console.log(
+			`Video:     ${metrics.durationSeconds} s, ${metrics.width}x${metrics.height}, ${metrics.frameRate} fps, ${metrics.codecName}, ${metrics.bytes} bytes`,
+		);
 		console.log(`MP4 file:  ${OUTPUT}`);
 	} finally {
 		await simulator?.stop();

@@ -44,7 +44,9 @@ function escape(text: string): string {
 function subtitle(node: WorkflowNode): string {
 	const [pkg, short] = node.type.split('.');
 	if (pkg === 'n8n-nodes-nemovideo') {
-		const operation = String(node.parameters?.operation ?? '').replace(/([A-Z])/g, ' $1').toLowerCase();
+		const operation = String(node.parameters?.operation ?? '')
+			.replace(/([A-Z])/g, ' $1')
+			.toLowerCase();
 		return `${short.replace(/^nemoVideo/, 'NemoVideo ')}: ${operation}`;
 	}
 	return BUILT_IN[short] ?? short;
@@ -79,7 +81,9 @@ export function workflowSvg(workflow: Workflow): string {
 			const x2 = b.x;
 			const y2 = b.y + BOX.height / 2;
 			const bend = Math.max(30, (x2 - x1) / 2);
-			edges.push(`<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2 - 6},${y2}" fill="none" stroke="#94a3b8" stroke-width="2" marker-end="url(#arrow)"/>`);
+			edges.push(
+				`<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2 - 6},${y2}" fill="none" stroke="#94a3b8" stroke-width="2" marker-end="url(#arrow)"/>`,
+			);
 		}
 	}
 	const boxes = nodes.map((node) => {

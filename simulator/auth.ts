@@ -102,7 +102,12 @@ export function handleAnonymousToken(ctx: Ctx): void {
 			return;
 		}
 		if (oncePerWeek && now - rec.issuedAt < 7 * DAY) {
-			bizError(ctx, 429, 'this client already received an anonymous token in the last 7 days (1 per client per 7 days)', 429);
+			bizError(
+				ctx,
+				429,
+				'this client already received an anonymous token in the last 7 days (1 per client per 7 days)',
+				429,
+			);
 			return;
 		}
 	}
@@ -111,9 +116,15 @@ export function handleAnonymousToken(ctx: Ctx): void {
 	if (recent.length >= sim.opts.anonymousTokensPerIpPerHour) {
 		const retryAfter = Math.max(1, Math.ceil((recent[0] + HOUR - now) / 1000));
 		sim.ipIssues.set(ip, recent);
-		bizError(ctx, 429, `too many anonymous tokens from this IP (${sim.opts.anonymousTokensPerIpPerHour} per hour)`, 429, {
-			'retry-after': String(retryAfter),
-		});
+		bizError(
+			ctx,
+			429,
+			`too many anonymous tokens from this IP (${sim.opts.anonymousTokensPerIpPerHour} per hour)`,
+			429,
+			{
+				'retry-after': String(retryAfter),
+			},
+		);
 		return;
 	}
 	recent.push(now);

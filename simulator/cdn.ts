@@ -5,7 +5,8 @@ import { streamMp4 } from './mp4';
 import { refreshRender } from './render';
 
 function notFound(ctx: Ctx): void {
-	const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
+	const xml =
+		'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
 	ctx.res.writeHead(404, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml)) });
 	ctx.res.end(xml);
 }

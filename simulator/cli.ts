@@ -6,11 +6,30 @@
 import { startSimulator, type SimulatorOptions } from './index';
 
 const NUMBER_FLAGS = [
-	'port', 'seed', 'anonymousCredits', 'registeredCredits', 'editCost', 'generateCost', 'silentEditRate', 'editDurationMs',
-	'generationMs', 'heartbeatIntervalMs', 'renderMs', 'maxUploadBytes', 'renderOutputBytes', 'nextEditStreamBytes',
+	'port',
+	'seed',
+	'anonymousCredits',
+	'registeredCredits',
+	'editCost',
+	'generateCost',
+	'silentEditRate',
+	'editDurationMs',
+	'generationMs',
+	'heartbeatIntervalMs',
+	'renderMs',
+	'maxUploadBytes',
+	'renderOutputBytes',
+	'nextEditStreamBytes',
 	'anonymousTokensPerIpPerHour',
 ];
-const STRING_FLAGS = ['renderUrlStyle', 'userIdInSession', 'failNextRender', 'editDialect', 'tokenRejection', 'renderFrom'];
+const STRING_FLAGS = [
+	'renderUrlStyle',
+	'userIdInSession',
+	'failNextRender',
+	'editDialect',
+	'tokenRejection',
+	'renderFrom',
+];
 const BOOLEAN_FLAGS = ['quiet'];
 const LIST_FLAGS = ['registeredTokens'];
 
@@ -40,7 +59,11 @@ export function parseArgs(argv: string[]): SimulatorOptions {
 			if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
 			out[name] = n;
 		} else if (STRING_FLAGS.includes(name)) out[name] = value;
-		else if (LIST_FLAGS.includes(name)) out[name] = value.split(',').map((s) => s.trim()).filter(Boolean);
+		else if (LIST_FLAGS.includes(name))
+			out[name] = value
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
 		else throw new Error(`unknown option --${name}`);
 	}
 	return out as SimulatorOptions;

@@ -11,7 +11,13 @@ import type { Fault, SimulatorOptions } from './types';
 export function publicConfig(sim: SimState): Record<string, unknown> {
 	const { registeredTokens, ...rest } = sim.opts;
 	// unset optional settings appear as null, so posting this object back to /__sim/config restores them too
-	return { renderOutputBytes: null, failNextRender: null, nextEditStreamBytes: null, ...stripUndef(rest), registeredTokens: registeredTokens.length };
+	return {
+		renderOutputBytes: null,
+		failNextRender: null,
+		nextEditStreamBytes: null,
+		...stripUndef(rest),
+		registeredTokens: registeredTokens.length,
+	};
 }
 
 function stripUndef(o: Record<string, unknown>): Record<string, unknown> {
@@ -82,7 +88,8 @@ export async function handleControl(ctx: Ctx): Promise<void> {
 		const body = await readJson(ctx);
 		if (!body) return;
 		const rec = lookupToken(sim, str(body.token) ?? '');
-		if (!rec || typeof body.available !== 'number') return sendJson(ctx, 400, { ok: false, error: 'token (known) and available (number) are required' });
+		if (!rec || typeof body.available !== 'number')
+			return sendJson(ctx, 400, { ok: false, error: 'token (known) and available (number) are required' });
 		setAvailable(rec, body.available);
 		return sendJson(ctx, 200, { ok: true });
 	}
@@ -97,7 +104,8 @@ export async function handleControl(ctx: Ctx): Promise<void> {
 	if (method === 'GET' && path === '/__sim/sse-sample') {
 		const bytes = Number(ctx.query.get('bytes') ?? '65536');
 		const seed = Number(ctx.query.get('seed') ?? sim.opts.seed);
-		if (!Number.isFinite(bytes) || bytes < 0 || !Number.isFinite(seed)) return sendJson(ctx, 400, { ok: false, error: 'bytes and seed must be numbers' });
+		if (!Number.isFinite(bytes) || bytes < 0 || !Number.isFinite(seed))
+			return sendJson(ctx, 400, { ok: false, error: 'bytes and seed must be numbers' });
 		if (ctx.query.get('summary') === '1') return sendJson(ctx, 200, sampleSummary(seed, bytes));
 		const cut = takeFault(sim, method, path, ['sseCut']);
 		const w = sampleWriter(ctx.res, seed, cut ? (cut.afterBytes ?? 0) : undefined);

@@ -41,9 +41,11 @@ const GENERATE_RE =
 const TRANSITION_RE = /transitions?\b|cross-?fade|dissolve|\bfades?\b|\bwipe\b|转场|过渡/i;
 const NO_TRANSITION_RE = /\b(?:no|without|remove|delete)\s+(?:the\s+|any\s+)?transitions?\b|去掉转场/i;
 const MUSIC_RE = /\bmusic\b|\bbgm\b|soundtrack|\bsong\b|背景音乐|音乐|配乐/i;
-const NO_MUSIC_RE = /\b(?:no|without|remove|delete|mute|drop)\s+(?:the\s+|any\s+)?(?:background\s+)?(?:music|bgm|soundtrack)\b|去掉(?:背景)?音乐/i;
+const NO_MUSIC_RE =
+	/\b(?:no|without|remove|delete|mute|drop)\s+(?:the\s+|any\s+)?(?:background\s+)?(?:music|bgm|soundtrack)\b|去掉(?:背景)?音乐/i;
 const TITLE_RE = /\btitle\b|\btext\b|\bcaption|\bheading\b|标题|文字|字幕/i;
-const NO_TITLE_RE = /\b(?:no|without|remove|delete|drop)\s+(?:the\s+|any\s+)?(?:title|text|caption)s?\b|去掉(?:标题|文字|字幕)/i;
+const NO_TITLE_RE =
+	/\b(?:no|without|remove|delete|drop)\s+(?:the\s+|any\s+)?(?:title|text|caption)s?\b|去掉(?:标题|文字|字幕)/i;
 const VERTICAL_RE = /\bvertical\b|9\s*:\s*16|\bportrait\b|tiktok|\breels?\b|\bshorts\b|竖屏|竖版/i;
 const HORIZONTAL_RE = /\bhorizontal\b|\blandscape\b|16\s*:\s*9|横屏|横版/i;
 const SQUARE_RE = /\bsquare\b|(?<![\d:])1\s*:\s*1(?![\d:])|方形/i;
@@ -81,7 +83,10 @@ function transitionType(prompt: string): string {
 function titleText(prompt: string, fallback: string | undefined, taskName: string): string {
 	const quoted = /["“「『]([^"”」』]{1,80})["”」』]/.exec(prompt);
 	if (quoted) return quoted[1].trim();
-	const named = /\b(?:titled|called|named|saying|says)\s+([A-Za-z0-9][\w'’ -]{0,40}?)(?=[,.;!?]|$|\s+(?:and|with|at|for|in|on)\b)/i.exec(prompt);
+	const named =
+		/\b(?:titled|called|named|saying|says)\s+([A-Za-z0-9][\w'’ -]{0,40}?)(?=[,.;!?]|$|\s+(?:and|with|at|for|in|on)\b)/i.exec(
+			prompt,
+		);
 	if (named) return named[1].trim();
 	if (fallback) return fallback;
 	if (taskName && !/^(project|untitled|task)?$/i.test(taskName.trim())) return taskName.trim();
@@ -229,7 +234,9 @@ export function applyEdit(sim: SimState, session: SessionRecord, prompt: string)
 				src: c.src,
 				s: i * per,
 				d: i === clips.length - 1 ? total - i * per : per,
-				...(intent.transition ? { transition: { type: intent.transition, d: Math.min(500, Math.floor(per / 2)) } } : {}),
+				...(intent.transition
+					? { transition: { type: intent.transition, d: Math.min(500, Math.floor(per / 2)) } }
+					: {}),
 			})),
 		},
 	];
@@ -248,19 +255,41 @@ export function applyEdit(sim: SimState, session: SessionRecord, prompt: string)
 			tt: 1,
 			name,
 			volume: level,
-			sg: [{ id: 'seg_bgm', name, s: 0, d: total, volume: level, ...(own && name === own.filename ? { src: own.cdn_url, media_id: own.id } : {}) }],
+			sg: [
+				{
+					id: 'seg_bgm',
+					name,
+					s: 0,
+					d: total,
+					volume: level,
+					...(own && name === own.filename ? { src: own.cdn_url, media_id: own.id } : {}),
+				},
+			],
 		});
 		tools.push({ name: 'add_bgm', args: { name, volume: level }, result: { ok: true, track: 'trk_bgm' } });
 	}
 	if (intent.title) {
 		const d = Math.min(3000, total);
-		tracks.push({ id: 'trk_title', tt: 7, name: 'Title', sg: [{ id: 'seg_title', name: intent.title, text: intent.title, s: 0, d }] });
-		tools.push({ name: 'add_title', args: { text: intent.title, start_ms: 0, duration_ms: d }, result: { ok: true, track: 'trk_title' } });
+		tracks.push({
+			id: 'trk_title',
+			tt: 7,
+			name: 'Title',
+			sg: [{ id: 'seg_title', name: intent.title, text: intent.title, s: 0, d }],
+		});
+		tools.push({
+			name: 'add_title',
+			args: { text: intent.title, start_ms: 0, duration_ms: d },
+			result: { ok: true, track: 'trk_title' },
+		});
 	}
 	if (intent.vertical !== prev.vertical || !!intent.square !== !!prev.square || !(state.draft as Partial<Draft>).t) {
 		tools.push({ name: 'set_canvas', args: { width, height }, result: { ok: true } });
 	}
-	const draft: Draft = { t: tracks, d: total, m: { title: intent.title ?? session.taskName ?? 'My Video', width, height, fps: 25 } };
+	const draft: Draft = {
+		t: tracks,
+		d: total,
+		m: { title: intent.title ?? session.taskName ?? 'My Video', width, height, fps: 25 },
+	};
 	state.draft = draft;
 	state.canvas_config = { ...state.canvas_config, width, height };
 	return plan;

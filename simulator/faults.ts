@@ -5,7 +5,17 @@ import { countIn, sendJson, sleep, type Ctx } from './http';
 import type { QueuedFault, SimState } from './state';
 import type { Fault, FaultKind } from './types';
 
-const KINDS: FaultKind[] = ['status', 'html', 'malformedJson', 'reset', 'delay', 'sseCut', 'cdnFail', 'resetAfterBody', 'truncatedAnswer'];
+const KINDS: FaultKind[] = [
+	'status',
+	'html',
+	'malformedJson',
+	'reset',
+	'delay',
+	'sseCut',
+	'cdnFail',
+	'resetAfterBody',
+	'truncatedAnswer',
+];
 
 export function validateFault(f: unknown): Fault {
 	if (!f || typeof f !== 'object') throw new Error('fault must be an object');
@@ -40,8 +50,16 @@ function retryHeaders(f: Fault): Record<string, string> {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-	400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests',
-	500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	402: 'Payment Required',
+	403: 'Forbidden',
+	404: 'Not Found',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
 };
 
 /**
@@ -68,7 +86,11 @@ export async function applyRequestFault(ctx: Ctx): Promise<boolean> {
 			const status = f.status ?? 502;
 			const title = `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
 			const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-			res.writeHead(status, { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(html)), ...retryHeaders(f) });
+			res.writeHead(status, {
+				'content-type': 'text/html',
+				'content-length': String(Buffer.byteLength(html)),
+				...retryHeaders(f),
+			});
 			res.end(html);
 			return true;
 		}
@@ -82,7 +104,11 @@ export async function applyRequestFault(ctx: Ctx): Promise<boolean> {
 			const status = f.status ?? 403;
 			const code = status === 404 ? 'NoSuchKey' : 'AccessDenied';
 			const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${status === 404 ? 'The specified key does not exist.' : 'Access Denied'}</Message></Error>`;
-			res.writeHead(status, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml)), ...retryHeaders(f) });
+			res.writeHead(status, {
+				'content-type': 'application/xml',
+				'content-length': String(Buffer.byteLength(xml)),
+				...retryHeaders(f),
+			});
 			res.end(xml);
 			return true;
 		}

@@ -36,7 +36,13 @@ export function ok(ctx: Ctx, data: unknown, message = 'success'): void {
 }
 
 /** Business error: `{code,message,data:null}`, HTTP 200 unless given. */
-export function bizError(ctx: Ctx, code: number, message: string, httpStatus = 200, headers: Record<string, string> = {}): void {
+export function bizError(
+	ctx: Ctx,
+	code: number,
+	message: string,
+	httpStatus = 200,
+	headers: Record<string, string> = {},
+): void {
 	sendJson(ctx, httpStatus, { code, message, data: null }, headers);
 }
 

@@ -32,7 +32,9 @@ export function trackEntry(ctx: Ctx, entry: RequestLogEntry): void {
 		if (!ctx.res.writableFinished) entry.aborted = true;
 		if (!ctx.sim.opts.quiet) {
 			const status = entry.status ?? '---';
-			process.stderr.write(`${entry.method} ${entry.path} ${status} ${entry.finishedAt - entry.startedAt}ms${entry.aborted ? ' (aborted)' : ''}\n`);
+			process.stderr.write(
+				`${entry.method} ${entry.path} ${status} ${entry.finishedAt - entry.startedAt}ms${entry.aborted ? ' (aborted)' : ''}\n`,
+			);
 		}
 	});
 }

@@ -19,7 +19,8 @@ export const ASSETS = [
 /** The asset whose duration is closest to the given one (ties go to the shorter). */
 export function assetFor(durationMs: number): string {
 	let best = ASSETS[0];
-	for (const a of ASSETS) if (Math.abs(a.seconds * 1000 - durationMs) < Math.abs(best.seconds * 1000 - durationMs)) best = a;
+	for (const a of ASSETS)
+		if (Math.abs(a.seconds * 1000 - durationMs) < Math.abs(best.seconds * 1000 - durationMs)) best = a;
 	return best.file;
 }
 
@@ -76,7 +77,11 @@ function writeAsync(res: ServerResponse, buf: Buffer): Promise<boolean> {
  * Stream an asset as `video/mp4` (headers written here), padded to `padTo` bytes with a `free` box generated on the fly.
  * Memory stays constant whatever the size. HEAD requests get headers only.
  */
-export async function streamMp4(res: ServerResponse, file: string, opts: { padTo?: number; head?: boolean; name?: string } = {}): Promise<void> {
+export async function streamMp4(
+	res: ServerResponse,
+	file: string,
+	opts: { padTo?: number; head?: boolean; name?: string } = {},
+): Promise<void> {
 	const size = assetSize(file);
 	const total = servedSize(file, opts.padTo);
 	res.writeHead(200, {
@@ -147,7 +152,16 @@ export function slideshowArgs(spec: SlideshowSpec, links: string[]): string[] {
 		);
 	}
 	const concat = `${chains.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0[out]`;
-	args.push('-filter_complex', `${chains.join(';')};${concat}`, '-map', '[out]', '-frames:v', String(frames), '-r', String(fps));
+	args.push(
+		'-filter_complex',
+		`${chains.join(';')};${concat}`,
+		'-map',
+		'[out]',
+		'-frames:v',
+		String(frames),
+		'-r',
+		String(fps),
+	);
 	args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', spec.out);
 	return args;
 }
@@ -177,7 +191,9 @@ export function startSlideshow(spec: SlideshowSpec): SlideshowJob {
 	}
 	let child: ChildProcess;
 	try {
-		child = spawn(spec.ffmpeg ?? process.env.NEMOVIDEO_SIM_FFMPEG ?? 'ffmpeg', slideshowArgs(spec, links), { stdio: ['ignore', 'ignore', 'ignore'] });
+		child = spawn(spec.ffmpeg ?? process.env.NEMOVIDEO_SIM_FFMPEG ?? 'ffmpeg', slideshowArgs(spec, links), {
+			stdio: ['ignore', 'ignore', 'ignore'],
+		});
 	} catch {
 		cleanLinks();
 		return { done: Promise.resolve(undefined), kill: () => undefined };
@@ -194,7 +210,9 @@ export function startSlideshow(spec: SlideshowSpec): SlideshowJob {
 		};
 		// ENOENT (no ffmpeg on this machine) and the like
 		child.once('error', () => settle(false));
-		child.once('close', (code) => settle(!killed && code === 0 && fs.existsSync(spec.out) && fs.statSync(spec.out).size > 0));
+		child.once('close', (code) =>
+			settle(!killed && code === 0 && fs.existsSync(spec.out) && fs.statSync(spec.out).size > 0),
+		);
 	});
 	return {
 		child,

@@ -8,7 +8,8 @@ import type { SimState } from './state';
 import type { Draft, RenderRecord, SessionRecord } from './types';
 
 export const RENDER_ERRORS = {
-	missingHeaders: 'export blocked: missing attribution headers (X-Skill-Source, X-Skill-Version, X-Skill-Platform) or plan tier does not allow export',
+	missingHeaders:
+		'export blocked: missing attribution headers (X-Skill-Source, X-Skill-Version, X-Skill-Platform) or plan tier does not allow export',
 	missingId: 'id is required',
 	duplicate: 'render id already exists',
 	sessionNotFound: 'session not found',
@@ -104,7 +105,8 @@ export function renderView(sim: SimState, r: RenderRecord): Record<string, unkno
 	const data: Record<string, unknown> = { id: r.id, status: r.status, progress: r.progress };
 	if (r.status === 'completed') {
 		const size = servedSize(r.asset, sim.opts.renderOutputBytes);
-		if (r.urlStyle === 'outputUrl') Object.assign(data, { outputUrl: r.outputUrl, size, duration: r.durationMs / 1000 });
+		if (r.urlStyle === 'outputUrl')
+			Object.assign(data, { outputUrl: r.outputUrl, size, duration: r.durationMs / 1000 });
 		else data.output = { url: r.outputUrl, format: r.format, size, duration: r.durationMs / 1000 };
 	}
 	if (r.status === 'failed') data.error = r.error;
@@ -133,12 +135,14 @@ export async function handleRenderStart(ctx: Ctx): Promise<void> {
 	const sessionId = str(body.sessionId) ?? str(body.session_id);
 	const session = sessionId ? sim.sessions.get(sessionId) : undefined;
 	// The render route speaks its own envelope but the same codes as the others: 1002 for an unknown session.
-	if (!session || session.userId !== tok.userId) return sendJson(ctx, 200, { success: false, code: 1002, error: RENDER_ERRORS.sessionNotFound });
+	if (!session || session.userId !== tok.userId)
+		return sendJson(ctx, 200, { success: false, code: 1002, error: RENDER_ERRORS.sessionNotFound });
 	const draft = body.draft !== undefined && body.draft !== null ? body.draft : session.state.draft;
 	if (!isDraftReady(draft)) return renderError(ctx, RENDER_ERRORS.draftNotReady);
 	const output = (body.output ?? {}) as { format?: unknown; quality?: unknown };
 	const n = sim.counters.renders++;
-	const style = sim.opts.renderUrlStyle === 'alternate' ? (n % 2 === 0 ? 'outputUrl' : 'output.url') : sim.opts.renderUrlStyle;
+	const style =
+		sim.opts.renderUrlStyle === 'alternate' ? (n % 2 === 0 ? 'outputUrl' : 'output.url') : sim.opts.renderUrlStyle;
 	const durationMs = draftDurationMs(draft) || 10000;
 	const r: RenderRecord = {
 		id,
@@ -195,5 +199,9 @@ export async function handleRenderDownload(ctx: Ctx): Promise<void> {
 	if (!r) return renderError(ctx, RENDER_ERRORS.notFound, 404);
 	refreshRender(ctx.sim, r);
 	if (r.status !== 'completed') return renderError(ctx, `render is not completed (status: ${r.status})`, 409);
-	await streamMp4(ctx.res, r.asset, { padTo: ctx.sim.opts.renderOutputBytes, head: ctx.method === 'HEAD', name: `${r.id}.mp4` });
+	await streamMp4(ctx.res, r.asset, {
+		padTo: ctx.sim.opts.renderOutputBytes,
+		head: ctx.method === 'HEAD',
+		name: `${r.id}.mp4`,
+	});
 }

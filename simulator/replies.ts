@@ -19,12 +19,21 @@ export function buildReply(plan: EditPlan, draft: unknown, language: string, rng
 	const { intent } = plan;
 	if (plan.needsMedia) {
 		return zh
-			? { gui: true, intro: '项目里还没有图片或视频素材。请点击上传按钮，或把文件拖拽到素材面板，然后告诉我你想做什么。' }
-			: { gui: true, intro: "I don't see any photos or videos in this project yet. Click the Upload button or drag your files into the media panel, then tell me what to make." };
+			? {
+					gui: true,
+					intro: '项目里还没有图片或视频素材。请点击上传按钮，或把文件拖拽到素材面板，然后告诉我你想做什么。',
+				}
+			: {
+					gui: true,
+					intro:
+						"I don't see any photos or videos in this project yet. Click the Upload button or drag your files into the media panel, then tell me what to make.",
+				};
 	}
 	let intro: string;
 	if (plan.generate) {
-		intro = zh ? `好的，正在把你的图片生成一段${secs}秒的动态视频，请稍候。` : `Great idea! I'm animating your image into a ${secs}-second clip. This can take a moment.`;
+		intro = zh
+			? `好的，正在把你的图片生成一段${secs}秒的动态视频，请稍候。`
+			: `Great idea! I'm animating your image into a ${secs}-second clip. This can take a moment.`;
 	} else if (zh) {
 		intro = `好的！我会把你的${plan.visualCount}个素材做成一个${secs}秒的视频${intent.transition ? '，加上流畅的转场' : ''}${intent.music ? '，并配上背景音乐' : ''}。`;
 	} else {

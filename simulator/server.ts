@@ -18,7 +18,16 @@ async function onRequest(sim: SimState, req: http.IncomingMessage, res: http.Ser
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 	const ac = new AbortController();
 	res.once('close', () => ac.abort());
-	const ctx: Ctx = { sim, req, res, method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, params: [], signal: ac.signal };
+	const ctx: Ctx = {
+		sim,
+		req,
+		res,
+		method: (req.method ?? 'GET').toUpperCase(),
+		path: url.pathname,
+		query: url.searchParams,
+		params: [],
+		signal: ac.signal,
+	};
 	try {
 		if (ctx.path.startsWith('/__sim/')) {
 			await handleControl(ctx);
@@ -31,7 +40,8 @@ async function onRequest(sim: SimState, req: http.IncomingMessage, res: http.Ser
 		if (await applyRequestFault(ctx)) return;
 		await route(ctx);
 	} catch (e) {
-		if (!sim.opts.quiet) process.stderr.write(`simulator error on ${ctx.method} ${ctx.path}: ${(e as Error).stack ?? e}\n`);
+		if (!sim.opts.quiet)
+			process.stderr.write(`simulator error on ${ctx.method} ${ctx.path}: ${(e as Error).stack ?? e}\n`);
 		if (!res.headersSent) sendJson(ctx, 500, { code: 500, message: 'internal simulator error' });
 		else res.destroy();
 	}

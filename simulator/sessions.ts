@@ -17,7 +17,11 @@ export function emptyState(): SessionState {
 }
 
 /** Resolve `{me|user_id}/{sid}` for the calling token; undefined when unknown or someone else's. */
-export function findOwnSession(ctx: Ctx, userSegment: string | undefined, sessionId: string | undefined): SessionRecord | undefined {
+export function findOwnSession(
+	ctx: Ctx,
+	userSegment: string | undefined,
+	sessionId: string | undefined,
+): SessionRecord | undefined {
 	if (!sessionId || !ctx.token || !isSelf(ctx, userSegment)) return undefined;
 	const s = ctx.sim.sessions.get(sessionId);
 	return s && s.userId === ctx.token.userId ? s : undefined;

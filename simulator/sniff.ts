@@ -25,7 +25,26 @@ const ascii = (b: Buffer, start: number, end: number) => (b.length >= end ? b.to
 const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
 const MOV_BRANDS = new Set(['qt  ']);
 const MP4_BRANDS = new Set([
-	'isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'dash', 'M4V ', 'M4VP', 'mmp4', 'MSNV', 'NDAS', 'f4v ', '3gp4', '3gp5', '3gp6', '3g2a',
+	'isom',
+	'iso2',
+	'iso3',
+	'iso4',
+	'iso5',
+	'iso6',
+	'mp41',
+	'mp42',
+	'avc1',
+	'dash',
+	'M4V ',
+	'M4VP',
+	'mmp4',
+	'MSNV',
+	'NDAS',
+	'f4v ',
+	'3gp4',
+	'3gp5',
+	'3gp6',
+	'3g2a',
 ]);
 const M4A_BRANDS = new Set(['M4A ', 'M4B ', 'M4P ']);
 
@@ -44,7 +63,8 @@ function ftypBrand(b: Buffer): Sniffed | undefined {
 
 /** Detect an accepted media type from the leading bytes; undefined when not accepted. */
 export function sniffType(b: Buffer): Sniffed | undefined {
-	if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return { format: 'jpeg', fileType: 'image', mime: 'image/jpeg' };
+	if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff)
+		return { format: 'jpeg', fileType: 'image', mime: 'image/jpeg' };
 	if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
 		return { format: 'png', fileType: 'image', mime: 'image/png' };
 	const six = ascii(b, 0, 6);
@@ -62,12 +82,15 @@ export function sniffType(b: Buffer): Sniffed | undefined {
 		return { format: 'mov', fileType: 'video', mime: 'video/quicktime' };
 	if (b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3) {
 		const isWebm = b.indexOf('webm', 0, 'latin1') >= 0 && b.indexOf('webm', 0, 'latin1') < 64;
-		return isWebm ? { format: 'webm', fileType: 'video', mime: 'video/webm' } : { format: 'mkv', fileType: 'video', mime: 'video/x-matroska' };
+		return isWebm
+			? { format: 'webm', fileType: 'video', mime: 'video/webm' }
+			: { format: 'mkv', fileType: 'video', mime: 'video/x-matroska' };
 	}
 	if (ascii(b, 0, 3) === 'ID3') return { format: 'mp3', fileType: 'audio', mime: 'audio/mpeg' };
 	if (b.length >= 2 && b[0] === 0xff) {
 		if ((b[1] & 0xf6) === 0xf0) return { format: 'aac', fileType: 'audio', mime: 'audio/aac' };
-		if ((b[1] & 0xe0) === 0xe0 && ((b[1] >> 1) & 3) !== 0) return { format: 'mp3', fileType: 'audio', mime: 'audio/mpeg' };
+		if ((b[1] & 0xe0) === 0xe0 && ((b[1] >> 1) & 3) !== 0)
+			return { format: 'mp3', fileType: 'audio', mime: 'audio/mpeg' };
 	}
 	return undefined;
 }
@@ -110,7 +133,8 @@ export function parseMeta(s: Sniffed, head: Buffer): MediaMeta {
 	try {
 		switch (s.format) {
 			case 'png':
-				if (head.length >= 24 && ascii(head, 12, 16) === 'IHDR') found = { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+				if (head.length >= 24 && ascii(head, 12, 16) === 'IHDR')
+					found = { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
 				break;
 			case 'gif':
 				if (head.length >= 10) found = { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
@@ -154,9 +178,13 @@ export function parseMeta(s: Sniffed, head: Buffer): MediaMeta {
 
 function webpSize(b: Buffer): Partial<MediaMeta> | undefined {
 	const chunk = ascii(b, 12, 16);
-	if (chunk === 'VP8 ' && b.length >= 30) return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
+	if (chunk === 'VP8 ' && b.length >= 30)
+		return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
 	if (chunk === 'VP8L' && b.length >= 25) {
-		const b0 = b[21], b1 = b[22], b2 = b[23], b3 = b[24];
+		const b0 = b[21],
+			b1 = b[22],
+			b2 = b[23],
+			b3 = b[24];
 		return { width: 1 + (((b1 & 0x3f) << 8) | b0), height: 1 + (((b3 & 0xf) << 10) | (b2 << 2) | ((b1 & 0xc0) >> 6)) };
 	}
 	if (chunk === 'VP8X' && b.length >= 30) return { width: 1 + b.readUIntLE(24, 3), height: 1 + b.readUIntLE(27, 3) };
@@ -202,7 +230,12 @@ function aviInfo(b: Buffer): Partial<MediaMeta> | undefined {
 	const usPerFrame = b.readUInt32LE(d);
 	const frames = b.readUInt32LE(d + 16);
 	const fps = usPerFrame ? Math.round((1e6 / usPerFrame) * 100) / 100 : 0;
-	return { width: b.readUInt32LE(d + 32), height: b.readUInt32LE(d + 36), fps, duration: fps ? Math.round((frames / fps) * 1000) / 1000 : 0 };
+	return {
+		width: b.readUInt32LE(d + 32),
+		height: b.readUInt32LE(d + 36),
+		fps,
+		duration: fps ? Math.round((frames / fps) * 1000) / 1000 : 0,
+	};
 }
 
 function wavInfo(b: Buffer): Partial<MediaMeta> | undefined {

@@ -8,9 +8,47 @@ import { deriveRng, type Rng } from './rng';
 import { SseWriter } from './sseWriter';
 
 const WORDS = [
-	'Your', 'timeline', 'now', 'has', 'three', 'tracks', 'and', 'a', 'smooth', 'crossfade', 'between', 'each', 'photo.',
-	'Preview', 'in', 'the', 'timeline', 'then', 'click', 'Export.', 'café', 'naïve', 'déjà', 'vu', '—', '…', '🎬', '✨', '🎵',
-	'点击导出', '视频', '背景音乐', '转场', '拖拽片段', '打开面板', '完成了！', '1080p', 'MP4', 'Lo-fi', '35%', '"Urban Dreams"',
+	'Your',
+	'timeline',
+	'now',
+	'has',
+	'three',
+	'tracks',
+	'and',
+	'a',
+	'smooth',
+	'crossfade',
+	'between',
+	'each',
+	'photo.',
+	'Preview',
+	'in',
+	'the',
+	'timeline',
+	'then',
+	'click',
+	'Export.',
+	'café',
+	'naïve',
+	'déjà',
+	'vu',
+	'—',
+	'…',
+	'🎬',
+	'✨',
+	'🎵',
+	'点击导出',
+	'视频',
+	'背景音乐',
+	'转场',
+	'拖拽片段',
+	'打开面板',
+	'完成了！',
+	'1080p',
+	'MP4',
+	'Lo-fi',
+	'35%',
+	'"Urban Dreams"',
 ];
 
 export interface SampleSummary {
@@ -64,7 +102,11 @@ function* events(seed: number, targetBytes: number): Generator<SampleEvent> {
 			for (let i = 0; i < parts; i++) {
 				const piece = sentence(rng);
 				full += piece;
-				yield emit({ kind: 'text', raw: data(`{"type":"text","content":${q(piece)}}`), message: i === parts - 1 ? full : undefined });
+				yield emit({
+					kind: 'text',
+					raw: data(`{"type":"text","content":${q(piece)}}`),
+					message: i === parts - 1 ? full : undefined,
+				});
 			}
 		} else if (r < 0.44) {
 			const parts = rng.int(1, 6);
@@ -72,27 +114,42 @@ function* events(seed: number, targetBytes: number): Generator<SampleEvent> {
 			for (let i = 0; i < parts; i++) {
 				const piece = sentence(rng);
 				full += piece;
-				yield emit({ kind: 'adkPartial', raw: data(`{"content":{"parts":[{"text":${q(piece)}}],"role":"model"},"partial":true,"author":"nemo_agent"}`) });
+				yield emit({
+					kind: 'adkPartial',
+					raw: data(`{"content":{"parts":[{"text":${q(piece)}}],"role":"model"},"partial":true,"author":"nemo_agent"}`),
+				});
 			}
 			const partial = rng.chance(0.5) ? ',"partial":false' : '';
 			yield emit({
 				kind: 'adkFinal',
-				raw: data(`{"content":{"parts":[{"text":${q(full)}}],"role":"model"},"author":"nemo_agent","id":"evt_${n}"${partial}}`),
+				raw: data(
+					`{"content":{"parts":[{"text":${q(full)}}],"role":"model"},"author":"nemo_agent","id":"evt_${n}"${partial}}`,
+				),
 				message: full,
 			});
 		} else if (r < 0.52) {
-			yield emit({ kind: 'toolCall', raw: data(`{"type":"tool_call","name":"build_timeline","args":{"duration_ms":10000,"n":${n}}}`) });
+			yield emit({
+				kind: 'toolCall',
+				raw: data(`{"type":"tool_call","name":"build_timeline","args":{"duration_ms":10000,"n":${n}}}`),
+			});
 		} else if (r < 0.6) {
-			yield emit({ kind: 'toolResult', raw: data(`{"type":"tool_result","name":"build_timeline","result":{"ok":true,"n":${n},"note":"完成 ✅"}}`) });
+			yield emit({
+				kind: 'toolResult',
+				raw: data(`{"type":"tool_result","name":"build_timeline","result":{"ok":true,"n":${n},"note":"完成 ✅"}}`),
+			});
 		} else if (r < 0.66) {
 			yield emit({
 				kind: 'functionCall',
-				raw: data(`{"content":{"parts":[{"functionCall":{"id":"fc_${n}","name":"add_bgm","args":{"name":"Lo-fi","volume":0.35}}}],"role":"model"}}`),
+				raw: data(
+					`{"content":{"parts":[{"functionCall":{"id":"fc_${n}","name":"add_bgm","args":{"name":"Lo-fi","volume":0.35}}}],"role":"model"}}`,
+				),
 			});
 		} else if (r < 0.72) {
 			yield emit({
 				kind: 'functionResponse',
-				raw: data(`{"content":{"parts":[{"functionResponse":{"id":"fc_${n}","name":"add_bgm","response":{"ok":true}}}],"role":"user"}}`),
+				raw: data(
+					`{"content":{"parts":[{"functionResponse":{"id":"fc_${n}","name":"add_bgm","response":{"ok":true}}}],"role":"user"}}`,
+				),
 			});
 		} else if (r < 0.86) {
 			yield emit({ kind: 'heartbeat', raw: data('{"type":"heartbeat"}') });
@@ -120,7 +177,15 @@ export function sampleSummary(seed: number, targetBytes: number): SampleSummary 
 			hash.update(e.message, 'utf8');
 		}
 	}
-	return { seed, bytes, crlf: deriveRng(seed, 'sse-sample').chance(0.5), events: counts, messages, textChars, textSha256: hash.digest('hex') };
+	return {
+		seed,
+		bytes,
+		crlf: deriveRng(seed, 'sse-sample').chance(0.5),
+		events: counts,
+		messages,
+		textChars,
+		textSha256: hash.digest('hex'),
+	};
 }
 
 /** Stream the sample (headers must already be written by `writer.start()`); returns false when it was cut. */

@@ -5,7 +5,9 @@ import * as path from 'path';
 import { deriveRng, randomSeed, type Rng } from './rng';
 import type { Fault, RenderRecord, RequestLogEntry, SessionRecord, SimulatorOptions, TokenRecord } from './types';
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'seed' | 'failNextRender' | 'nextEditStreamBytes' | 'renderOutputBytes'>> & {
+export type ResolvedOptions = Required<
+	Omit<SimulatorOptions, 'seed' | 'failNextRender' | 'nextEditStreamBytes' | 'renderOutputBytes'>
+> & {
 	seed: number;
 	failNextRender?: string;
 	nextEditStreamBytes?: number;
@@ -90,7 +92,10 @@ export class SimState {
 	/** Random hex id; seeded, so a fixed seed gives reproducible ids. */
 	hex(bytes: number): string {
 		let s = '';
-		for (let i = 0; i < bytes; i++) s += Math.floor(this.idRng() * 256).toString(16).padStart(2, '0');
+		for (let i = 0; i < bytes; i++)
+			s += Math.floor(this.idRng() * 256)
+				.toString(16)
+				.padStart(2, '0');
 		return s;
 	}
 

@@ -69,9 +69,16 @@ export interface RequestLogEntry {
 }
 
 export type FaultKind =
-	| 'status' | 'html' | 'malformedJson' | 'reset' | 'delay' | 'sseCut' | 'cdnFail'
+	| 'status'
+	| 'html'
+	| 'malformedJson'
+	| 'reset'
+	| 'delay'
+	| 'sseCut'
+	| 'cdnFail'
 	/** Answer stage (routes that arm them: uploads): the request takes effect, then its answer is lost or cut. */
-	| 'resetAfterBody' | 'truncatedAnswer';
+	| 'resetAfterBody'
+	| 'truncatedAnswer';
 
 export type Fault = {
 	method?: string;

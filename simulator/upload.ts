@@ -58,7 +58,12 @@ export async function handleUpload(ctx: Ctx): Promise<void> {
 	const ct = (header(ctx, 'content-type') ?? '').toLowerCase();
 	if (ct.startsWith('application/json')) return urlUpload(ctx, session);
 	if (!ct.startsWith('multipart/form-data')) {
-		bizError(ctx, 400, 'expected multipart/form-data with "files" parts, or JSON {"urls":[...],"source_type":"url"}', 400);
+		bizError(
+			ctx,
+			400,
+			'expected multipart/form-data with "files" parts, or JSON {"urls":[...],"source_type":"url"}',
+			400,
+		);
 		return;
 	}
 	return multipartUpload(ctx, session);

@@ -177,9 +177,14 @@ class CredentialTokens implements TokenSource {
 
 	private async viaN8n(probe: IHttpRequestOptions, data: ICredentialDataDecryptedObject): Promise<unknown> {
 		const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
-		return await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, { ...probe }, {
-			credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data },
-		});
+		return await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_NAME,
+			{ ...probe },
+			{
+				credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data },
+			},
+		);
 	}
 
 	private update(stored: NemoVideoConnection): void {
@@ -212,7 +217,9 @@ function rejectsToken(answer: unknown): boolean {
 /** Whether n8n's helper gave up on a request for its timeout (axios: ECONNABORTED, "timeout of N ms exceeded"). */
 function isTimeout(error: unknown): boolean {
 	const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
-	const text = [messageOf(error), (error as { code?: unknown })?.code, cause?.code, cause?.message].map(String).join(' ');
+	const text = [messageOf(error), (error as { code?: unknown })?.code, cause?.code, cause?.message]
+		.map(String)
+		.join(' ');
 	return /timeout|timed out|ECONNABORTED|ETIMEDOUT/i.test(text);
 }
 

@@ -31,7 +31,10 @@ export function fromAiDefault(key: string, description: string, type = 'string')
  * node's AI tool variant, whose default lets the model fill the value ($fromAI), so an agent can
  * use the tool without the user switching fields. The ordinary node keeps its default.
  */
-export function withToolDefaults(properties: INodeProperties[], fills: Record<string, string> = TOOL_FILLED): INodeProperties[] {
+export function withToolDefaults(
+	properties: INodeProperties[],
+	fills: Record<string, string> = TOOL_FILLED,
+): INodeProperties[] {
 	return properties.flatMap((property) => {
 		const fill = fills[property.name];
 		if (fill === undefined) return [property];
@@ -39,7 +42,11 @@ export function withToolDefaults(properties: INodeProperties[], fills: Record<st
 		const base = property.displayOptions ?? {};
 		return [
 			{ ...property, displayOptions: { ...base, show: { ...show, '@tool': [false] } } },
-			{ ...property, default: fromAiDefault(property.name, fill), displayOptions: { ...base, show: { ...show, '@tool': [true] } } },
+			{
+				...property,
+				default: fromAiDefault(property.name, fill),
+				displayOptions: { ...base, show: { ...show, '@tool': [true] } },
+			},
 		];
 	});
 }

@@ -60,7 +60,8 @@ export class SharedBackOff {
 
 	wrap(http: HttpFunction): HttpFunction {
 		return async (url, options) => {
-			for (let wait = this.until - this.now(); wait > 0; wait = this.until - this.now()) await this.sleep(wait, options.signal);
+			for (let wait = this.until - this.now(); wait > 0; wait = this.until - this.now())
+				await this.sleep(wait, options.signal);
 			const response = await http(url, options);
 			if (response.status === 429) {
 				const waitMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), this.now()) ?? this.defaultWaitMs;
@@ -85,6 +86,7 @@ export function withSharedBackOff(client: NemoVideoClient, backOff?: SharedBackO
 	}
 	// the client's HTTP function (ClientOptions.http, kept as `http`); the derived client sends through the gate
 	const own = (client as unknown as { http?: unknown }).http;
-	if (typeof own !== 'function') throw new Error('NemoVideoClient no longer keeps its HTTP function as "http": update withSharedBackOff');
+	if (typeof own !== 'function')
+		throw new Error('NemoVideoClient no longer keeps its HTTP function as "http": update withSharedBackOff');
 	return Object.create(client, { http: { value: gate.wrap(own as HttpFunction) } }) as NemoVideoClient;
 }

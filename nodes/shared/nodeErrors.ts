@@ -1,9 +1,4 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type INode,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { canceledError, isCancellation, NemoVideoError } from './transport';
 import { seconds, type TokenOutcome } from './transport/anonymousToken';
@@ -33,16 +28,15 @@ export function toNodeError(
 		if (error.code !== undefined) response.nemoVideoCode = error.code;
 		if (error.httpStatus !== undefined) response.httpStatus = error.httpStatus;
 		if (error.path !== undefined) response.path = error.path;
-		const nodeError =
-			isCancellation(error)
-				? new NodeOperationError(node, message, { itemIndex, description: hint })
-				: new NodeApiError(node, response, {
-						message,
-						description: hint,
-						// An envelope error arrives on HTTP 200; only a failing status is worth showing.
-						httpCode: error.httpStatus !== undefined && error.httpStatus >= 400 ? String(error.httpStatus) : undefined,
-						itemIndex,
-					});
+		const nodeError = isCancellation(error)
+			? new NodeOperationError(node, message, { itemIndex, description: hint })
+			: new NodeApiError(node, response, {
+					message,
+					description: hint,
+					// An envelope error arrives on HTTP 200; only a failing status is worth showing.
+					httpCode: error.httpStatus !== undefined && error.httpStatus >= 400 ? String(error.httpStatus) : undefined,
+					itemIndex,
+				});
 		// n8n swaps a message mentioning ECONNREFUSED, ECONNRESET, ETIMEDOUT… for its own generic
 		// text; ours already says what happened and what to do.
 		nodeError.message = message;
@@ -83,7 +77,10 @@ const NEW_CLIENT_ID_HINT =
 export function tokenError(problem: TokenProblem): NemoVideoError {
 	switch (problem.kind) {
 		case 'cancelled':
-			return canceledError('The execution was canceled while getting a NemoVideo token', 'The workflow was stopped or timed out; the token request was abandoned.');
+			return canceledError(
+				'The execution was canceled while getting a NemoVideo token',
+				'The workflow was stopped or timed out; the token request was abandoned.',
+			);
 		case 'deadline':
 			return new NemoVideoError(`Getting an anonymous NemoVideo token took longer than ${seconds(problem.ms)}`, {
 				kind: 'timeout',
@@ -98,12 +95,15 @@ export function tokenError(problem: TokenProblem): NemoVideoError {
 				{ kind: 'auth', httpStatus: 429, ...TOKEN_PATH, hint: NEW_CLIENT_ID_HINT },
 			);
 		case 'probeTimeout':
-			return new NemoVideoError(`NemoVideo did not answer the token check in time (no answer within ${seconds(problem.ms)})`, {
-				kind: 'timeout',
-				method: 'GET',
-				path: '/api/credits/balance/simple',
-				hint: `The credential’s token could not be checked or replaced. ${REACH_HINT}`,
-			});
+			return new NemoVideoError(
+				`NemoVideo did not answer the token check in time (no answer within ${seconds(problem.ms)})`,
+				{
+					kind: 'timeout',
+					method: 'GET',
+					path: '/api/credits/balance/simple',
+					hint: `The credential’s token could not be checked or replaced. ${REACH_HINT}`,
+				},
+			);
 		case 'none':
 			return new NemoVideoError('NemoVideo answered the token request without a token', {
 				kind: 'auth',
@@ -119,7 +119,8 @@ export function tokenError(problem: TokenProblem): NemoVideoError {
 	}
 	const { outcome } = problem;
 	if (outcome.kind === 'ipLimited') {
-		const wait = outcome.retryAfterMs !== undefined ? `about ${Math.ceil(outcome.retryAfterMs / 60_000)} min` : 'up to an hour';
+		const wait =
+			outcome.retryAfterMs !== undefined ? `about ${Math.ceil(outcome.retryAfterMs / 60_000)} min` : 'up to an hour';
 		return new NemoVideoError('NemoVideo refused a new anonymous token: too many were issued to this IP address', {
 			kind: 'rateLimit',
 			httpStatus: 429,

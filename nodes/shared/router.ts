@@ -203,7 +203,11 @@ function grouped(operation: GroupedOperation): BatchOperation<string | undefined
  * the item's `error` would make n8n replace the json with the bare message, hint lost), so there
  * the hint, kind and codes go under `details`.
  */
-function errorItem(ctx: IExecuteFunctions, nodeError: ReturnType<typeof toNodeError>, itemIndex: number): INodeExecutionData {
+function errorItem(
+	ctx: IExecuteFunctions,
+	nodeError: ReturnType<typeof toNodeError>,
+	itemIndex: number,
+): INodeExecutionData {
 	const json = errorItemJson(nodeError);
 	if (ctx.getNode().onError !== 'continueErrorOutput') return { json, pairedItem: { item: itemIndex } };
 	const { error, ...details } = json;

@@ -24,7 +24,8 @@ export function upstreamSessionNode(ctx: IExecuteFunctions): string | undefined 
 	try {
 		const parents = ctx.getParentNodes(ctx.getNode().name, { includeNodeParameters: true });
 		const found = parents.find(
-			(parent) => !parent.disabled && SESSION_NODE.test(parent.type) && (parent.parameters?.operation ?? 'create') === 'create',
+			(parent) =>
+				!parent.disabled && SESSION_NODE.test(parent.type) && (parent.parameters?.operation ?? 'create') === 'create',
 		);
 		return found?.name;
 	} catch {
@@ -47,7 +48,11 @@ function fromSessionNode(ctx: IExecuteFunctions, itemIndex: number, nodeName: st
 }
 
 /** The error for an empty Session ID: says exactly what to put in the field. */
-export function emptySessionIdError(ctx: IExecuteFunctions, itemIndex: number, sessionNode?: string): NodeOperationError {
+export function emptySessionIdError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	sessionNode?: string,
+): NodeOperationError {
 	if (sessionNode) {
 		return new NodeOperationError(
 			ctx.getNode(),
@@ -81,7 +86,11 @@ const created = new WeakMap<object, Promise<string>>();
  * Like resolveSessionId, but when the item has no session and no Session node comes before this
  * node, creates one session for the whole node run (every item without a session goes into it).
  */
-export async function sessionIdOrNewSession(ctx: IExecuteFunctions, itemIndex: number, client: NemoVideoClient): Promise<string> {
+export async function sessionIdOrNewSession(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: NemoVideoClient,
+): Promise<string> {
 	const value = fieldValue(ctx, itemIndex);
 	if (value !== '') return value;
 	const sessionNode = upstreamSessionNode(ctx);

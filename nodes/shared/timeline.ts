@@ -44,7 +44,8 @@ export function summarizeDraft(draft: unknown): TimelineSummary {
 	const parts = tracks.map((track) => `${track.index}. ${describe(track)}`);
 	const count = `${tracks.length} track${tracks.length === 1 ? '' : 's'}`;
 	return {
-		summary: tracks.length === 0 ? 'Timeline is empty: nothing to export yet' : `Timeline (${count}): ${parts.join(' ')}`,
+		summary:
+			tracks.length === 0 ? 'Timeline is empty: nothing to export yet' : `Timeline (${count}): ${parts.join(' ')}`,
 		readyToExport: isDraftReady(draft),
 		durationSeconds: round(durationMs / 1000),
 		tracks,
@@ -90,8 +91,10 @@ function summarizeTrack(track: Loose, position: number): TrackSummary {
 		cursor = start + duration;
 	}
 	const names = segments.map(segmentName).filter((name): name is string => name !== undefined);
-	const volume = segments.map((segment) => number(segment.v) ?? number(segment.volume)).find((v) => v !== undefined)
-		?? number(track.v) ?? number(track.volume);
+	const volume =
+		segments.map((segment) => number(segment.v) ?? number(segment.volume)).find((v) => v !== undefined) ??
+		number(track.v) ??
+		number(track.volume);
 	return {
 		index: position + 1,
 		type: kind.type,
@@ -123,8 +126,17 @@ function segmentChange(before: TrackSummary, after: TrackSummary): string {
 
 function segmentName(segment: Loose): string | undefined {
 	const meta = record(segment.m);
-	const name = text(segment.text) ?? text(meta.text) ?? text(segment.n) ?? text(segment.name) ?? text(meta.name)
-		?? text(meta.title) ?? text(segment.title) ?? text(segment.src) ?? text(segment.url) ?? text(meta.src);
+	const name =
+		text(segment.text) ??
+		text(meta.text) ??
+		text(segment.n) ??
+		text(segment.name) ??
+		text(meta.name) ??
+		text(meta.title) ??
+		text(segment.title) ??
+		text(segment.src) ??
+		text(segment.url) ??
+		text(meta.src);
 	return name?.split(/[?#]/)[0].split('/').pop();
 }
 

@@ -3,8 +3,35 @@ import { ACCEPTED_FORMATS } from './transport/errors';
 
 /** URL endings that are certainly not accepted media; other URLs are judged by the service. */
 const REFUSED_URL_EXTENSIONS = new Set([
-	'txt', 'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'csv', 'json', 'xml', 'zip', 'rar', '7z', 'gz', 'tar',
-	'svg', 'bmp', 'tif', 'tiff', 'psd', 'avif', 'ico', 'exe', 'dmg', 'md', 'rtf', 'odt', 'epub',
+	'txt',
+	'pdf',
+	'doc',
+	'docx',
+	'xls',
+	'xlsx',
+	'ppt',
+	'pptx',
+	'csv',
+	'json',
+	'xml',
+	'zip',
+	'rar',
+	'7z',
+	'gz',
+	'tar',
+	'svg',
+	'bmp',
+	'tif',
+	'tiff',
+	'psd',
+	'avif',
+	'ico',
+	'exe',
+	'dmg',
+	'md',
+	'rtf',
+	'odt',
+	'epub',
 ]);
 
 export type UrlCheck =
@@ -22,7 +49,12 @@ export function checkUrl(raw: string, options: { anyFile?: boolean } = {}): UrlC
 	try {
 		url = new URL(raw);
 	} catch {
-		return { ok: false, reason: 'notHttp', message: `"${raw}" is not a valid URL`, fix: 'Give full addresses starting with https:// (or http://), one per line or separated by commas.' };
+		return {
+			ok: false,
+			reason: 'notHttp',
+			message: `"${raw}" is not a valid URL`,
+			fix: 'Give full addresses starting with https:// (or http://), one per line or separated by commas.',
+		};
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		return {
@@ -80,4 +112,3 @@ export function badPercentEscape(path: string): string | undefined {
 	}
 	return undefined;
 }
-

@@ -36,7 +36,17 @@ function parseArgs(argv) {
 			flags[name[2].toLowerCase() + name.slice(3)] = false;
 			continue;
 		}
-		const takesValue = ['credentials', 'baseUrl', 'clientId', 'apiToken', 'skillSource', 'runs', 'userFolder', 'simArg', 'timeout'].includes(name);
+		const takesValue = [
+			'credentials',
+			'baseUrl',
+			'clientId',
+			'apiToken',
+			'skillSource',
+			'runs',
+			'userFolder',
+			'simArg',
+			'timeout',
+		].includes(name);
 		if (takesValue && value === undefined) value = argv[++i];
 		if (name === 'simArg') flags.simArg.push(value);
 		else flags[name] = takesValue ? value : true;
@@ -48,7 +58,10 @@ function usage() {
 	const text = fs.readFileSync(__filename, 'utf8').split('\n');
 	const start = text.findIndex((l) => l.startsWith('/**'));
 	const end = text.findIndex((l, i) => i > start && l.startsWith(' */'));
-	return text.slice(start + 1, end).map((l) => l.replace(/^ \* ?/, '')).join('\n');
+	return text
+		.slice(start + 1, end)
+		.map((l) => l.replace(/^ \* ?/, ''))
+		.join('\n');
 }
 
 function compact(value, max = 400) {
@@ -58,14 +71,23 @@ function compact(value, max = 400) {
 
 function printResult(label, result) {
 	const out = [];
-	out.push(`${label}: ${result.ok ? 'SUCCESS' : 'FAILED'} (status ${result.status}, exit ${result.exitCode}, ${((result.ms ?? 0) / 1000).toFixed(1)} s, execution ${result.executionId ?? '?'})`);
-	if (result.error) out.push(`  error: ${result.error.message}${result.error.node ? ` [node ${result.error.node}]` : ''}${result.error.description ? ` - ${result.error.description}` : ''}`);
+	out.push(
+		`${label}: ${result.ok ? 'SUCCESS' : 'FAILED'} (status ${result.status}, exit ${result.exitCode}, ${((result.ms ?? 0) / 1000).toFixed(1)} s, execution ${result.executionId ?? '?'})`,
+	);
+	if (result.error)
+		out.push(
+			`  error: ${result.error.message}${result.error.node ? ` [node ${result.error.node}]` : ''}${result.error.description ? ` - ${result.error.description}` : ''}`,
+		);
 	for (const [name, node] of Object.entries(result.nodes)) {
-		out.push(`  ${node.status === 'success' ? '✓' : '✗'} ${name}: ${node.items.length} item(s)${node.error ? `, error: ${node.error.message}` : ''}`);
+		out.push(
+			`  ${node.status === 'success' ? '✓' : '✗'} ${name}: ${node.items.length} item(s)${node.error ? `, error: ${node.error.message}` : ''}`,
+		);
 		node.items.slice(0, 3).forEach((item, i) => {
 			out.push(`      [${i}] json ${compact(item.json)}`);
 			for (const [prop, b] of Object.entries(item.binary ?? {})) {
-				out.push(`      [${i}] binary.${prop}: ${b.fileName ?? '?'} ${b.mimeType ?? ''} ${b.bytes ?? b.inlineBytes ?? '?'} bytes, ${b.storage}${b.path ? ` at ${b.path}${b.exists ? '' : ' (missing)'}` : ''}`);
+				out.push(
+					`      [${i}] binary.${prop}: ${b.fileName ?? '?'} ${b.mimeType ?? ''} ${b.bytes ?? b.inlineBytes ?? '?'} bytes, ${b.storage}${b.path ? ` at ${b.path}${b.exists ? '' : ' (missing)'}` : ''}`,
+				);
 			}
 		});
 		if (node.items.length > 3) out.push(`      … ${node.items.length - 3} more`);
@@ -76,7 +98,12 @@ function printResult(label, result) {
 async function cmdRun(flags) {
 	if (flags._.length === 0) throw new Error('run: give at least one workflow JSON file');
 	let simulator;
-	const runner = await N8nRunner.create({ build: flags.build, userFolder: flags.userFolder, keep: flags.keep, echo: flags.echo });
+	const runner = await N8nRunner.create({
+		build: flags.build,
+		userFolder: flags.userFolder,
+		keep: flags.keep,
+		echo: flags.echo,
+	});
 	const results = [];
 	try {
 		/** @type {Record<string, {id: string, name: string}>} */
@@ -100,17 +127,30 @@ async function cmdRun(flags) {
 				skillVersion: '1.0.0',
 				skillPlatform: 'n8n',
 			};
-			const [credential] = await runner.importCredentials([{ name: 'NemoVideo (runner)', type: CREDENTIAL_TYPE, data }]);
+			const [credential] = await runner.importCredentials([
+				{ name: 'NemoVideo (runner)', type: CREDENTIAL_TYPE, data },
+			]);
 			bind = { [CREDENTIAL_TYPE]: credential };
-			process.stderr.write(`[n8n-runner] credential ${credential.id}: ${data.apiToken ? 'API token' : `anonymous, client ${data.clientId}`}, ${data.baseUrl}\n`);
+			process.stderr.write(
+				`[n8n-runner] credential ${credential.id}: ${data.apiToken ? 'API token' : `anonymous, client ${data.clientId}`}, ${data.baseUrl}\n`,
+			);
 		}
 		const runs = Number(flags.runs ?? 1);
 		for (const file of flags._) {
 			const id = await runner.importWorkflow(path.resolve(file), { credentials: bind });
 			for (let i = 1; i <= runs; i++) {
-				const result = await runner.execute(id, { timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined });
+				const result = await runner.execute(id, {
+					timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined,
+				});
 				printResult(`${file}${runs > 1 ? ` run ${i}/${runs}` : ''}`, result);
-				results.push({ file, run: i, ...result, stdout: undefined, stderr: undefined, raw: flags.json ? result.raw : undefined });
+				results.push({
+					file,
+					run: i,
+					...result,
+					stdout: undefined,
+					stderr: undefined,
+					raw: flags.json ? result.raw : undefined,
+				});
 			}
 		}
 		if (simulator) {
@@ -120,9 +160,11 @@ async function cmdRun(flags) {
 		let credentials;
 		if (flags.showCredentials) {
 			credentials = await runner.exportCredentials();
-			for (const c of credentials) process.stderr.write(`[n8n-runner] stored credential ${c.id} (${c.type}): ${JSON.stringify(c.data)}\n`);
+			for (const c of credentials)
+				process.stderr.write(`[n8n-runner] stored credential ${c.id} (${c.type}): ${JSON.stringify(c.data)}\n`);
 		}
-		if (flags.json) process.stdout.write(`${JSON.stringify({ results, credentials, userFolder: runner.userFolder }, null, 2)}\n`);
+		if (flags.json)
+			process.stdout.write(`${JSON.stringify({ results, credentials, userFolder: runner.userFolder }, null, 2)}\n`);
 		process.stderr.write(`${runner.formatTimings()}\n`);
 	} finally {
 		await simulator?.stop();
@@ -149,7 +191,8 @@ async function main() {
 		case 'run':
 			return await cmdRun(flags);
 		case 'credentials': {
-			if (!flags.userFolder) throw new Error('credentials: --user-folder=DIR is required (a folder kept by run --keep or --user-folder)');
+			if (!flags.userFolder)
+				throw new Error('credentials: --user-folder=DIR is required (a folder kept by run --keep or --user-folder)');
 			const runner = await N8nRunner.attach(flags.userFolder, { quiet: true });
 			process.stdout.write(`${JSON.stringify(await runner.exportCredentials(), null, 2)}\n`);
 			return 0;

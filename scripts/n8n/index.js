@@ -20,8 +20,23 @@ const path = require('node:path');
 
 const { onExit } = require('./processes');
 const { defaultLog, Timings } = require('./timings');
-const { REPO_ROOT, DEFAULT_EXECUTE_TIMEOUT_MS, processTimings, prepare, ensureN8n, runN8n, tail } = require('./prepare');
-const { CREDENTIAL_TYPE, newWorkflowId, newCredentialId, bindCredentials, normalizeWorkflow, readJsonFile } = require('./workflows');
+const {
+	REPO_ROOT,
+	DEFAULT_EXECUTE_TIMEOUT_MS,
+	processTimings,
+	prepare,
+	ensureN8n,
+	runN8n,
+	tail,
+} = require('./prepare');
+const {
+	CREDENTIAL_TYPE,
+	newWorkflowId,
+	newCredentialId,
+	bindCredentials,
+	normalizeWorkflow,
+	readJsonFile,
+} = require('./workflows');
 const { parseExecuteStdout, toResult } = require('./results');
 const { startN8nServer, N8nServer } = require('./server');
 
@@ -54,7 +69,8 @@ class N8nRunner {
 	 */
 	static async attach(userFolder, options = {}) {
 		const log = options.quiet ? () => {} : (options.log ?? defaultLog);
-		if (!fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'))) throw new Error(`${userFolder} has no n8n database`);
+		if (!fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite')))
+			throw new Error(`${userFolder} has no n8n database`);
 		const install = await ensureN8n({ log });
 		return new N8nRunner({ install }, { ...options, log, userFolder });
 	}
@@ -87,7 +103,9 @@ class N8nRunner {
 			fs.mkdirSync(this.n8nFolder, { recursive: true });
 			for (const entry of fs.readdirSync(path.join(this.prepared.templateUserFolder, '.n8n'))) {
 				if (entry === 'nodes' || entry === 'config') continue;
-				fs.cpSync(path.join(this.prepared.templateUserFolder, '.n8n', entry), path.join(this.n8nFolder, entry), { recursive: true });
+				fs.cpSync(path.join(this.prepared.templateUserFolder, '.n8n', entry), path.join(this.n8nFolder, entry), {
+					recursive: true,
+				});
 			}
 		}
 		// Always the freshly packed package (replaces an older install in a reused folder).
@@ -187,7 +205,9 @@ class N8nRunner {
 					.sort()
 					.map((f) => JSON.parse(fs.readFileSync(path.join(captureDir, f), 'utf8')))
 			: [];
-		const main = records.find((r) => r.workflowId === workflowId && r.mode === 'cli') ?? records.find((r) => r.workflowId === workflowId);
+		const main =
+			records.find((r) => r.workflowId === workflowId && r.mode === 'cli') ??
+			records.find((r) => r.workflowId === workflowId);
 		const run = main?.run ?? parseExecuteStdout(command.stdout);
 		const result = toResult(run, {
 			storagePath: this.storagePath,
@@ -198,9 +218,25 @@ class N8nRunner {
 			stderr: command.stderr,
 			captured: Boolean(main),
 		});
-		result.subExecutions = records.filter((r) => r !== main).map((r) => toResult(r.run, { storagePath: this.storagePath, executionId: r.executionId, workflowId: r.workflowId, captured: true }));
-		if (command.timedOut) result.error ??= { message: `n8n execute did not finish within ${options.timeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS} ms and was stopped` };
-		if (!run) result.error ??= { message: `n8n execute printed no run data (exit ${command.code})`, description: tail(command.stdout + command.stderr) };
+		result.subExecutions = records
+			.filter((r) => r !== main)
+			.map((r) =>
+				toResult(r.run, {
+					storagePath: this.storagePath,
+					executionId: r.executionId,
+					workflowId: r.workflowId,
+					captured: true,
+				}),
+			);
+		if (command.timedOut)
+			result.error ??= {
+				message: `n8n execute did not finish within ${options.timeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS} ms and was stopped`,
+			};
+		if (!run)
+			result.error ??= {
+				message: `n8n execute printed no run data (exit ${command.code})`,
+				description: tail(command.stdout + command.stderr),
+			};
 		this.log(
 			`execute #${n} ${workflowId}: ${result.ok ? 'success' : `FAILED (${result.error?.message ?? result.status})`} in ${(command.ms / 1000).toFixed(1)} s`,
 		);
@@ -221,7 +257,8 @@ class N8nRunner {
 		const file = path.join(this.scratch, `export-${Date.now()}.json`);
 		try {
 			const result = await this.n8n(['export:credentials', '--all', '--decrypted', `--output=${file}`]);
-			if (result.code !== 0) throw new Error(`n8n export:credentials failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
+			if (result.code !== 0)
+				throw new Error(`n8n export:credentials failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
 			if (!fs.existsSync(file)) return []; // "No credentials found"
 			return JSON.parse(fs.readFileSync(file, 'utf8'));
 		} finally {

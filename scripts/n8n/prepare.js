@@ -37,7 +37,11 @@ function prepare(options = {}) {
 	return preparePromise;
 }
 
-async function doPrepare({ build = process.env.NEMOVIDEO_N8N_SKIP_BUILD !== '1', log = defaultLog, keepTemp = false } = {}) {
+async function doPrepare({
+	build = process.env.NEMOVIDEO_N8N_SKIP_BUILD !== '1',
+	log = defaultLog,
+	keepTemp = false,
+} = {}) {
 	const install = await processTimings.measure('n8n install check', () => ensureN8n({ log }));
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nemovideo-pack-'));
 	if (!keepTemp) onExit(() => fs.rmSync(workDir, { recursive: true, force: true }));
@@ -52,7 +56,8 @@ async function doPrepare({ build = process.env.NEMOVIDEO_N8N_SKIP_BUILD !== '1',
 		log('skipping the build: packing the existing dist/');
 	}
 	for (const file of requiredDistFiles()) {
-		if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: build the package first (npm run build)`);
+		if (!fs.existsSync(path.join(REPO_ROOT, file)))
+			throw new Error(`${file} is missing: build the package first (npm run build)`);
 	}
 
 	const packed = await processTimings.measure('npm pack', () =>
@@ -66,15 +71,28 @@ async function doPrepare({ build = process.env.NEMOVIDEO_N8N_SKIP_BUILD !== '1',
 	// comes from n8n itself through NODE_PATH), no dev dependencies, no install scripts.
 	const nodesTemplate = path.join(workDir, 'nodes');
 	fs.mkdirSync(nodesTemplate, { recursive: true });
-	fs.writeFileSync(path.join(nodesTemplate, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	fs.writeFileSync(
+		path.join(nodesTemplate, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true }, null, 2),
+	);
 	const installed = await processTimings.measure('npm install tarball', () =>
 		runCommand(
 			'npm',
-			['install', tarball, '--legacy-peer-deps', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			[
+				'install',
+				tarball,
+				'--legacy-peer-deps',
+				'--omit=dev',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
 			{ cwd: nodesTemplate, env: withNodePath(process.env, install) },
 		),
 	);
-	if (installed.code !== 0) throw new Error(`npm install of the tarball failed (exit ${installed.code}):\n${installed.stderr}`);
+	if (installed.code !== 0)
+		throw new Error(`npm install of the tarball failed (exit ${installed.code}):\n${installed.stderr}`);
 
 	// Database migrations take ~5 s on a new folder: run them once, copy the result per runner.
 	const templateUserFolder = path.join(workDir, 'user-template');
@@ -83,9 +101,12 @@ async function doPrepare({ build = process.env.NEMOVIDEO_N8N_SKIP_BUILD !== '1',
 	fs.writeFileSync(emptyImport, '[]');
 	log('creating the n8n database (migrations, once per process)');
 	const migrated = await processTimings.measure('n8n db migrations', () =>
-		runN8n(install, templateUserFolder, ['import:credentials', `--input=${emptyImport}`], { captureDir: path.join(workDir, 'unused') }),
+		runN8n(install, templateUserFolder, ['import:credentials', `--input=${emptyImport}`], {
+			captureDir: path.join(workDir, 'unused'),
+		}),
 	);
-	if (migrated.code !== 0) throw new Error(`n8n could not create its database:\n${tail(migrated.stdout + migrated.stderr)}`);
+	if (migrated.code !== 0)
+		throw new Error(`n8n could not create its database:\n${tail(migrated.stdout + migrated.stderr)}`);
 
 	return { install, workDir, tarball, nodesTemplate, templateUserFolder };
 }
@@ -122,7 +143,9 @@ async function ensureN8n({ log = defaultLog } = {}) {
 	for (const file of [install.nodeBin, install.n8nBin]) {
 		if (!fs.existsSync(file)) throw new Error(`${file} is missing: remove ${dir} and run scripts/install-n8n.sh again`);
 	}
-	install.n8nVersion = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
+	install.n8nVersion = JSON.parse(
+		fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+	).version;
 	log(`n8n ${install.n8nVersion} with Node from ${nodeBinDir}`);
 	return install;
 }
@@ -132,7 +155,11 @@ function withNodePath(env, install) {
 }
 
 /** Environment for every n8n command: only our N8N_* settings, nothing inherited. */
-function n8nEnv(install, userFolder, { captureDir, runnerPort, encryptionKey = DEFAULT_ENCRYPTION_KEY, extra = {} } = {}) {
+function n8nEnv(
+	install,
+	userFolder,
+	{ captureDir, runnerPort, encryptionKey = DEFAULT_ENCRYPTION_KEY, extra = {} } = {},
+) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|EXTERNAL_HOOK|GENERIC_TIMEZONE|WEBHOOK_URL)/.test(key)) continue;

@@ -69,7 +69,18 @@ function describeItem(item, storagePath) {
  * Turns n8n's IRun into a result with per-node items.
  * @returns {RunResult}
  */
-function toResult(run, { storagePath, executionId = null, workflowId = null, command = null, stdout = '', stderr = '', captured = false } = {}) {
+function toResult(
+	run,
+	{
+		storagePath,
+		executionId = null,
+		workflowId = null,
+		command = null,
+		stdout = '',
+		stderr = '',
+		captured = false,
+	} = {},
+) {
 	const resultData = run?.data?.resultData ?? {};
 	const nodes = {};
 	for (const [name, tasks] of Object.entries(resultData.runData ?? {})) {

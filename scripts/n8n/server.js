@@ -19,7 +19,12 @@ const { spawnTracked, stopTracked, freePort } = require('./processes');
 const { n8nEnv } = require('./prepare');
 
 const DEFAULT_START_TIMEOUT_MS = 120_000;
-const OWNER = Object.freeze({ email: 'owner@nemovideo.test', firstName: 'Nemo', lastName: 'Owner', password: 'E2e-Passw0rd!' });
+const OWNER = Object.freeze({
+	email: 'owner@nemovideo.test',
+	firstName: 'Nemo',
+	lastName: 'Owner',
+	password: 'E2e-Passw0rd!',
+});
 
 /**
  * Starts `n8n start` in `runner.userFolder` and waits until `/healthz/readiness` answers 200.
@@ -66,7 +71,9 @@ async function startN8nServer(runner, options = {}) {
 		await server.stop();
 		throw error;
 	}
-	log(`n8n server ${url} (pid ${child.pid}, task broker port ${brokerPort}) ready in ${(server.readyMs / 1000).toFixed(1)} s`);
+	log(
+		`n8n server ${url} (pid ${child.pid}, task broker port ${brokerPort}) ready in ${(server.readyMs / 1000).toFixed(1)} s`,
+	);
 	return server;
 }
 
@@ -103,7 +110,10 @@ class N8nServer {
 		let exited;
 		void this.exited.then((value) => (exited = value));
 		while (Date.now() < deadline) {
-			if (exited) throw new Error(`n8n start exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${this.outputTail()}`);
+			if (exited)
+				throw new Error(
+					`n8n start exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${this.outputTail()}`,
+				);
 			try {
 				const response = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
 				if (response.ok) {
@@ -128,7 +138,11 @@ class N8nServer {
 		const headers = { accept: 'application/json' };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (cookie) headers.cookie = cookie;
-		const response = await fetch(`${this.url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const response = await fetch(`${this.url}${route}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		const text = await response.text();
 		let parsed;
 		try {
@@ -154,8 +168,12 @@ class N8nServer {
 
 	/** `POST /rest/login`; returns the `n8n-auth=…` cookie. */
 	async login({ email, password } = OWNER) {
-		const response = await this.rest('POST', '/rest/login', { body: { emailOrLdapLoginId: email, password }, raw: true });
-		if (response.status !== 200) throw new Error(`n8n login failed: HTTP ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
+		const response = await this.rest('POST', '/rest/login', {
+			body: { emailOrLdapLoginId: email, password },
+			raw: true,
+		});
+		if (response.status !== 200)
+			throw new Error(`n8n login failed: HTTP ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
 		const cookie = response.headers
 			.getSetCookie()
 			.map((c) => c.split(';')[0])

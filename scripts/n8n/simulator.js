@@ -20,7 +20,8 @@ const READY = /NemoVideo simulator listening on (http:\/\/127\.0\.0\.1:\d+)/;
  */
 async function startSimulator(options = {}) {
 	const cli = options.cli ?? SIMULATOR_CLI;
-	if (!fs.existsSync(cli)) throw new Error(`${path.relative(REPO_ROOT, cli)} is missing: build the package (npm run build)`);
+	if (!fs.existsSync(cli))
+		throw new Error(`${path.relative(REPO_ROOT, cli)} is missing: build the package (npm run build)`);
 	const child = spawnTracked(process.execPath, [cli, '--port', '0', ...(options.args ?? [])], {
 		cwd: REPO_ROOT,
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +34,10 @@ async function startSimulator(options = {}) {
 	});
 	const url = await new Promise((resolve, reject) => {
 		let out = '';
-		const timer = setTimeout(() => fail(new Error(`the simulator did not report its URL within ${options.startTimeoutMs ?? 15000} ms`)), options.startTimeoutMs ?? 15000);
+		const timer = setTimeout(
+			() => fail(new Error(`the simulator did not report its URL within ${options.startTimeoutMs ?? 15000} ms`)),
+			options.startTimeoutMs ?? 15000,
+		);
 		function fail(error) {
 			clearTimeout(timer);
 			void stopTracked(child);
@@ -48,7 +52,9 @@ async function startSimulator(options = {}) {
 				resolve(match[1]);
 			}
 		});
-		child.once('exit', (code) => fail(new Error(`the simulator exited (code ${code}) before it was ready:\n${stderrLines.slice(-20).join('\n')}`)));
+		child.once('exit', (code) =>
+			fail(new Error(`the simulator exited (code ${code}) before it was ready:\n${stderrLines.slice(-20).join('\n')}`)),
+		);
 		child.once('error', fail);
 	});
 	const sim = new Simulator(child, url, stderrLines);

@@ -16,7 +16,12 @@ function newWorkflowId() {
 
 /** A credential id (n8n uses 16 alphanumerics). */
 function newCredentialId() {
-	return crypto.randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16).padEnd(16, 'x');
+	return crypto
+		.randomBytes(12)
+		.toString('base64')
+		.replace(/[^A-Za-z0-9]/g, '')
+		.slice(0, 16)
+		.padEnd(16, 'x');
 }
 
 /**
@@ -30,7 +35,8 @@ function bindCredentials(workflow, byType) {
 	for (const node of copy.nodes ?? []) {
 		for (const [type, ref] of Object.entries(byType)) {
 			const uses = node.credentials && type in node.credentials;
-			const ours = type === CREDENTIAL_TYPE && typeof node.type === 'string' && node.type.startsWith(`${PACKAGE_NAME}.`);
+			const ours =
+				type === CREDENTIAL_TYPE && typeof node.type === 'string' && node.type.startsWith(`${PACKAGE_NAME}.`);
 			if (uses || ours) node.credentials = { ...(node.credentials ?? {}), [type]: { id: ref.id, name: ref.name } };
 		}
 	}

@@ -54,7 +54,12 @@ describe('NemoVideo credential', () => {
 	it('keeps a stored token that still works instead of asking for another', async () => {
 		const credentials = nemoVideoCredentials(simulator.url, { apiToken: '' });
 		await runChain([balance()], credentials);
-		simulator.injectFault({ path: '^/api/credits/balance/simple$', kind: 'status', status: 401, body: { code: 1001, message: 'token invalid' } });
+		simulator.injectFault({
+			path: '^/api/credits/balance/simple$',
+			kind: 'status',
+			status: 401,
+			body: { code: 1001, message: 'token invalid' },
+		});
 
 		const result = await runChain([balance()], credentials);
 
@@ -78,7 +83,10 @@ describe('NemoVideo credential', () => {
 		const tokenRequests = requestsTo(simulator, 'POST', TOKEN_REQUEST);
 		expect(tokenRequests).toHaveLength(1);
 		expect(tokenRequests[0].clientId).toBe(stored.clientId);
-		expect(credentials.get(CREDENTIAL_ID)?.data).toMatchObject({ clientId: stored.clientId, sessionToken: stored.sessionToken });
+		expect(credentials.get(CREDENTIAL_ID)?.data).toMatchObject({
+			clientId: stored.clientId,
+			sessionToken: stored.sessionToken,
+		});
 		// The node's own call sends the new Client ID already in the first execution, and every later one.
 		expect(firstCalls.at(-1)?.clientId).toBe(stored.clientId);
 		expect(secondCalls.length).toBeGreaterThan(0);
@@ -90,7 +98,12 @@ describe('NemoVideo credential', () => {
 		await runChain([balance()], credentials);
 		const userId = credentials.get(CREDENTIAL_ID)?.data.userId as string;
 		expect(userId).toMatch(/^anon_/);
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { code: 2001, message: 'insufficient credits' } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { code: 2001, message: 'insufficient credits' },
+		});
 
 		const result = await runChain([{ ...balance(), onError: 'continueRegularOutput' as const }], credentials);
 
@@ -125,7 +138,12 @@ describe('NemoVideo credential', () => {
 		const credentials = nemoVideoCredentials(simulator.url, { apiToken: '' });
 		await runChain([balance()], credentials);
 		const token = credentials.get(CREDENTIAL_ID)?.data.sessionToken;
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { code: 1001, message: 'token invalid' } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { code: 1001, message: 'token invalid' },
+		});
 
 		const result = await runChain([balance()], credentials);
 
@@ -136,7 +154,10 @@ describe('NemoVideo credential', () => {
 
 	it('with an API Token, preAuthentication stores nothing: clearing the API Token later goes anonymous', async () => {
 		const credentials = nemoVideoCredentials(simulator.url, { apiToken: REGISTERED_TOKEN, sessionToken: '' });
-		const helper = new HarnessCredentialsHelper(new HarnessCredentialTypes({ nemoVideoApi: new NemoVideoApi() }), credentials);
+		const helper = new HarnessCredentialsHelper(
+			new HarnessCredentialTypes({ nemoVideoApi: new NemoVideoApi() }),
+			credentials,
+		);
 		const noRequests = {
 			helpers: {
 				httpRequest: async () => {
@@ -163,7 +184,10 @@ describe('NemoVideo credential', () => {
 	it('a rejected API Token fails with advice to check it, and the token appears nowhere in the output', async () => {
 		const credentials = nemoVideoCredentials(simulator.url, { apiToken: 'nmv_sk_wrongwrongwrong' });
 
-		const result = await runChain([balance()].map((n) => ({ ...n, onError: 'continueRegularOutput' as const })), credentials);
+		const result = await runChain(
+			[balance()].map((n) => ({ ...n, onError: 'continueRegularOutput' as const })),
+			credentials,
+		);
 
 		const [item] = result.output('Credits');
 		expect(item.json.error).toMatch(/rejected the token/);

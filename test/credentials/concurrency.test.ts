@@ -23,7 +23,8 @@ const balance = () => nemoNode('Credits', 'nemoVideoCredits', { operation: 'getB
 async function sixAtOnce(credentials: ReturnType<typeof nemoVideoCredentials>) {
 	const runs = await Promise.all(Array.from({ length: 6 }, async () => await runChain([balance()], credentials)));
 	return {
-		succeeded: runs.filter((run) => run.status === 'success' && run.output('Credits')[0]?.json.available === 100).length,
+		succeeded: runs.filter((run) => run.status === 'success' && run.output('Credits')[0]?.json.available === 100)
+			.length,
 		errors: runs.map((run) => run.error?.message).filter(Boolean),
 	};
 }

@@ -62,7 +62,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
 	for (const worker of workers) worker.child.stdin.end();
-	await Promise.all(workers.map(async (worker) => await new Promise((resolve) => (worker.child.exitCode !== null ? resolve(null) : worker.child.once('exit', resolve)))));
+	await Promise.all(
+		workers.map(
+			async (worker) =>
+				await new Promise((resolve) =>
+					worker.child.exitCode !== null ? resolve(null) : worker.child.once('exit', resolve),
+				),
+		),
+	);
 	await simulator.close();
 	rmSync(folder, { recursive: true, force: true });
 });
@@ -77,7 +84,12 @@ async function twoWorkers(file: string, runs: number): Promise<RunResult[]> {
 
 function credentialFile(name: string, data: Record<string, string>): FileCredentialStore {
 	return new FileCredentialStore(path.join(folder, `${name}.json`), [
-		{ id: CREDENTIAL_ID, name: 'NemoVideo', type: 'nemoVideoApi', data: { baseUrl: simulator.url, apiToken: '', ...data } },
+		{
+			id: CREDENTIAL_ID,
+			name: 'NemoVideo',
+			type: 'nemoVideoApi',
+			data: { baseUrl: simulator.url, apiToken: '', ...data },
+		},
 	]);
 }
 

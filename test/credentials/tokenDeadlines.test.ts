@@ -60,10 +60,19 @@ describe('token calls: deadlines', () => {
 		const stale = simulator.issueToken('anonymous', { clientId: CLIENT_ID });
 		simulator.expireToken(stale);
 		// The node's own call is answered (401: rejected token); the probe sent through n8n hangs.
-		simulator.injectFault({ method: 'GET', path: CREDITS.source, kind: 'status', status: 401, body: { code: 1001, message: 'token invalid' } });
+		simulator.injectFault({
+			method: 'GET',
+			path: CREDITS.source,
+			kind: 'status',
+			status: 401,
+			body: { code: 1001, message: 'token invalid' },
+		});
 		simulator.injectFault({ method: 'GET', path: CREDITS.source, ...HANG });
 
-		const result = await runChain([balance()], nemoVideoCredentials(simulator.url, { apiToken: '', sessionToken: stale }));
+		const result = await runChain(
+			[balance()],
+			nemoVideoCredentials(simulator.url, { apiToken: '', sessionToken: stale }),
+		);
 
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('NemoVideo did not answer the token check in time (no answer within 0.3 s)');
@@ -108,7 +117,13 @@ describe('token calls: cancel', () => {
 	it('stopping the workflow while the probe of a rejected token hangs ends the node and drops the probe', async () => {
 		const stale = simulator.issueToken('anonymous', { clientId: CLIENT_ID });
 		simulator.expireToken(stale);
-		simulator.injectFault({ method: 'GET', path: CREDITS.source, kind: 'status', status: 401, body: { code: 1001, message: 'token invalid' } });
+		simulator.injectFault({
+			method: 'GET',
+			path: CREDITS.source,
+			kind: 'status',
+			status: 401,
+			body: { code: 1001, message: 'token invalid' },
+		});
 		simulator.injectFault({ method: 'GET', path: CREDITS.source, ...HANG });
 		const controller = new AbortController();
 

@@ -41,7 +41,9 @@ describe('a rejected token whose Client ID the service will not serve again', ()
 
 		const refused = failure(await runChain([balance()], credentials), 'Credits');
 
-		expect(refused.error).toMatch(/rejected the credential’s anonymous token .* will not issue a new one for its Client ID/);
+		expect(refused.error).toMatch(
+			/rejected the credential’s anonymous token .* will not issue a new one for its Client ID/,
+		);
 		expect(refused.description).toMatch(/new UUID in the credential’s Client ID field/);
 		expect(refused.description).toMatch(/API Token/);
 		expect(`${refused.error} ${refused.description}`).not.toMatch(/rate limit|too many|Base URL/i);
@@ -57,9 +59,14 @@ describe('a rejected token whose Client ID the service will not serve again', ()
 		simulator.configure({ clientIdReuse: 'oncePerWeek' });
 		simulator.expireToken(simulator.issueToken('anonymous', { clientId: CLIENT_ID }));
 
-		const refused = failure(await runChain([balance()], nemoVideoCredentials(simulator.url, { apiToken: '' })), 'Credits');
+		const refused = failure(
+			await runChain([balance()], nemoVideoCredentials(simulator.url, { apiToken: '' })),
+			'Credits',
+		);
 
-		expect(refused.error).toMatch(/already issued one for this credential’s Client ID in the last 7 days, and this credential does not hold it/);
+		expect(refused.error).toMatch(
+			/already issued one for this credential’s Client ID in the last 7 days, and this credential does not hold it/,
+		);
 		expect(refused.description).toMatch(/new UUID in the credential’s Client ID field/);
 	});
 });
@@ -71,7 +78,10 @@ describe('a session made with a token that has since been replaced', () => {
 		const sessionId = created.output('Session')[0].json.sessionId as string;
 		simulator.expireToken(credentials.get(CREDENTIAL_ID)?.data.sessionToken as string);
 
-		const result = await runChain([nemoNode('State', 'nemoVideoSession', { operation: 'getState', sessionId }, onError)], credentials);
+		const result = await runChain(
+			[nemoNode('State', 'nemoVideoSession', { operation: 'getState', sessionId }, onError)],
+			credentials,
+		);
 
 		const { error, description } = failure(result, 'State');
 		expect(error).toMatch(/session not found/);
@@ -82,9 +92,17 @@ describe('a session made with a token that has since been replaced', () => {
 
 	it('Session Create answering 1002 does not ask for a Session ID it never took', async () => {
 		const credentials = nemoVideoCredentials(simulator.url);
-		simulator.injectFault({ path: '^/api/tasks/', kind: 'status', status: 200, body: { code: 1002, message: 'session not found' } });
+		simulator.injectFault({
+			path: '^/api/tasks/',
+			kind: 'status',
+			status: 200,
+			body: { code: 1002, message: 'session not found' },
+		});
 
-		const result = await runChain([nemoNode('Session', 'nemoVideoSession', { operation: 'create' }, onError)], credentials);
+		const result = await runChain(
+			[nemoNode('Session', 'nemoVideoSession', { operation: 'create' }, onError)],
+			credentials,
+		);
 
 		const { description } = failure(result, 'Session');
 		expect(description).toMatch(/creates a session, which takes no Session ID/);
@@ -94,7 +112,12 @@ describe('a session made with a token that has since been replaced', () => {
 
 describe('out of credits (2001)', () => {
 	const outOfCredits = (data: Record<string, string>) =>
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { code: 2001, message: 'insufficient credits', data } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { code: 2001, message: 'insufficient credits', data },
+		});
 
 	it('anonymous: the registration link the service sends (data.bind), not one built from the user id', async () => {
 		const credentials = nemoVideoCredentials(simulator.url, { apiToken: '' });

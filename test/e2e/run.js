@@ -41,7 +41,11 @@ async function main() {
 	const suiteStarted = Date.now();
 	try {
 		try {
-			runner = await N8nRunner.create({ build: flags.has('--no-build') ? false : undefined, keep: flags.has('--keep'), echo: flags.has('--echo') });
+			runner = await N8nRunner.create({
+				build: flags.has('--no-build') ? false : undefined,
+				keep: flags.has('--keep'),
+				echo: flags.has('--echo'),
+			});
 			sim = await startSimulator();
 			log(`simulator ${sim.url} (pid ${sim.pid})`);
 		} catch (error) {
@@ -60,7 +64,9 @@ async function main() {
 				process.stdout.write(`✔ ${check.name} (${path.basename(check.file)}, ${seconds} s)\n`);
 			} else {
 				failed++;
-				process.stdout.write(`✘ ${check.name} (${path.basename(check.file)}, ${seconds} s)\n  ${describeFailure(outcome)}\n`);
+				process.stdout.write(
+					`✘ ${check.name} (${path.basename(check.file)}, ${seconds} s)\n  ${describeFailure(outcome)}\n`,
+				);
 			}
 		}
 	} finally {

@@ -68,8 +68,13 @@ async function observe(sim: Simulator, target: Target, fault: FaultKind): Promis
 	const [item] = result.status === 'canceled' ? [] : result.output(NODE_UNDER_TEST);
 	const failure = item?.json.error as string | undefined;
 	const description = item?.json.description as string | undefined;
-	const tokens = [REGISTERED_TOKEN, token, String(credentials.get(CREDENTIAL_ID)?.data.sessionToken ?? '')].filter((t) => t.length > 8);
-	const shown = JSON.stringify(result.runData) + String(result.error?.message ?? '') + String((result.error?.error as { description?: string })?.description ?? '');
+	const tokens = [REGISTERED_TOKEN, token, String(credentials.get(CREDENTIAL_ID)?.data.sessionToken ?? '')].filter(
+		(t) => t.length > 8,
+	);
+	const shown =
+		JSON.stringify(result.runData) +
+		String(result.error?.message ?? '') +
+		String((result.error?.error as { description?: string })?.description ?? '');
 	const log = sim.log.slice(logStart);
 	return {
 		outcome: result.status === 'canceled' ? 'cancelled' : failure || result.status !== 'success' ? 'error' : 'success',
@@ -94,11 +99,14 @@ async function untilSettledOr(running: Promise<unknown>, condition: () => boolea
 function judge(target: Target, expected: Expected, observed: Observation, fault: FaultKind): string | undefined {
 	if (observed.leaks > 0) return 'a token appeared in the output';
 	if (observed.outcome !== expected.outcome) return `expected ${expected.outcome}, got ${observed.outcome}`;
-	if (expected.outcome === 'error' && !expected.message.test(observed.message ?? '')) return `message does not match ${expected.message}`;
+	if (expected.outcome === 'error' && !expected.message.test(observed.message ?? ''))
+		return `message does not match ${expected.message}`;
 	const creates = target.kind === 'create' || target.kind === 'upload';
 	if (creates && observed.created > 1) return `created ${observed.created} times`;
-	if (creates && observed.outcome === 'success' && observed.created !== 1) return `succeeded but created ${observed.created}`;
-	if (fault.refusedLocally && observed.requests > 0) return `${observed.requests} requests sent for an input that can be checked locally`;
+	if (creates && observed.outcome === 'success' && observed.created !== 1)
+		return `succeeded but created ${observed.created}`;
+	if (fault.refusedLocally && observed.requests > 0)
+		return `${observed.requests} requests sent for an input that can be checked locally`;
 	if (fault.expiredAnonymousToken && observed.tokenRequests !== 1) return `${observed.tokenRequests} token requests`;
 	return undefined;
 }

@@ -40,17 +40,40 @@ async function runConcurrent(name: string, start: Start): Promise<ConcurrencyCel
 			sessionToken = sim.issueToken('anonymous', { clientId: CLIENT_ID });
 			sim.expireToken(sessionToken);
 		}
-		const credentials = nemoVideoCredentials(sim.url, { apiToken: '', sessionToken, clientId: start === 'emptyClientId' ? '' : CLIENT_ID });
-		const balance = nemoNode('Credits', 'nemoVideoCredits', { operation: 'getBalance' }, { onError: 'continueRegularOutput' });
+		const credentials = nemoVideoCredentials(sim.url, {
+			apiToken: '',
+			sessionToken,
+			clientId: start === 'emptyClientId' ? '' : CLIENT_ID,
+		});
+		const balance = nemoNode(
+			'Credits',
+			'nemoVideoCredits',
+			{ operation: 'getBalance' },
+			{ onError: 'continueRegularOutput' },
+		);
 		const runs = await Promise.all(Array.from({ length: RUNS }, async () => await runChain([balance], credentials)));
-		const errors = runs.map((run) => run.output('Credits')[0]?.json.error as string | undefined).filter((e): e is string => !!e);
+		const errors = runs
+			.map((run) => run.output('Credits')[0]?.json.error as string | undefined)
+			.filter((e): e is string => !!e);
 		const succeeded = runs.filter((run) => run.status === 'success' && !run.output('Credits')[0]?.json.error).length;
 		const tokenRequests = sim.log.filter((entry) => entry.path === '/api/auth/anonymous-token');
-		const clientIds = new Set(tokenRequests.filter((entry) => entry.status === 200).map((entry) => entry.clientId)).size;
+		const clientIds = new Set(tokenRequests.filter((entry) => entry.status === 200).map((entry) => entry.clientId))
+			.size;
 		const issued = tokenRequests.filter((entry) => entry.status === 200).length;
 		const stored = credentials.get(CREDENTIAL_ID)?.data.clientId;
-		const pass = succeeded === RUNS && issued === 1 && (start !== 'emptyClientId' || (clientIds === 1 && typeof stored === 'string' && stored !== ''));
-		return { name, succeeded, runs: RUNS, tokenRequests: tokenRequests.length, clientIds, pass, errors: [...new Set(errors)] };
+		const pass =
+			succeeded === RUNS &&
+			issued === 1 &&
+			(start !== 'emptyClientId' || (clientIds === 1 && typeof stored === 'string' && stored !== ''));
+		return {
+			name,
+			succeeded,
+			runs: RUNS,
+			tokenRequests: tokenRequests.length,
+			clientIds,
+			pass,
+			errors: [...new Set(errors)],
+		};
 	} finally {
 		await sim.close();
 	}
@@ -66,6 +89,9 @@ export function concurrencySection(cells: ConcurrencyCell[]): string {
 		'',
 		'| start | succeeded | token requests | Client IDs issued to | pass | errors seen |',
 		'|---|---|---|---|---|---|',
-		...cells.map((c) => `| ${c.name} | ${c.succeeded} of ${c.runs} | ${c.tokenRequests} | ${c.clientIds} | ${c.pass ? 'yes' : '**no**'} | ${c.errors.join('; ').replace(/\|/g, '\\|').slice(0, 200)} |`),
+		...cells.map(
+			(c) =>
+				`| ${c.name} | ${c.succeeded} of ${c.runs} | ${c.tokenRequests} | ${c.clientIds} | ${c.pass ? 'yes' : '**no**'} | ${c.errors.join('; ').replace(/\|/g, '\\|').slice(0, 200)} |`,
+		),
 	].join('\n');
 }

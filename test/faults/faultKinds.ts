@@ -29,30 +29,47 @@ export interface FaultKind {
 
 const success: Expected = { outcome: 'success' };
 /** A creating call that failed in a way that may hide success: the user is told to check first. */
-const mayHaveActed: Expected = { outcome: 'error', message: /may (still )?have|check the session|before sending it again|NemoVideo had no render/i };
+const mayHaveActed: Expected = {
+	outcome: 'error',
+	message: /may (still )?have|check the session|before sending it again|NemoVideo had no render/i,
+};
 const retriedOrConfirmed = (target: Target): Expected => (target.kind === 'create' ? mayHaveActed : success);
 /**
  * A 5xx answer: reads and cancels are retried; a creating call fails once, naming it. An upload is
  * confirmed by the session's state and sent again when missing, except behind a gateway's 502,
  * where NemoVideo may still be storing it: then the user is told what was found and when to look again.
  */
-const serverError = (status: number) => (target: Target): Expected => {
-	if (target.kind === 'create') return { outcome: 'error', message: new RegExp(`HTTP ${status}`) };
-	if (target.kind === 'upload' && status === 502) return { outcome: 'error', message: /not in the session yet .* may still be working on it, so it was not sent again/ };
-	return success;
-};
+const serverError =
+	(status: number) =>
+	(target: Target): Expected => {
+		if (target.kind === 'create') return { outcome: 'error', message: new RegExp(`HTTP ${status}`) };
+		if (target.kind === 'upload' && status === 502)
+			return {
+				outcome: 'error',
+				message: /not in the session yet .* may still be working on it, so it was not sent again/,
+			};
+		return success;
+	};
 
 const on = (target: Target) => ({ method: target.method, path: target.route });
 
 export const FAULT_KINDS: FaultKind[] = [
 	{
 		name: '429 with Retry-After: 1',
-		inject: (sim, target) => sim.injectFault({ ...on(target), kind: 'status', status: 429, retryAfter: 1, body: { code: 429, message: 'slow down' } }),
+		inject: (sim, target) =>
+			sim.injectFault({
+				...on(target),
+				kind: 'status',
+				status: 429,
+				retryAfter: 1,
+				body: { code: 429, message: 'slow down' },
+			}),
 		expected: () => success,
 	},
 	{
 		name: '429 without Retry-After',
-		inject: (sim, target) => sim.injectFault({ ...on(target), kind: 'status', status: 429, body: { code: 429, message: 'slow down' } }),
+		inject: (sim, target) =>
+			sim.injectFault({ ...on(target), kind: 'status', status: 429, body: { code: 429, message: 'slow down' } }),
 		expected: () => success,
 	},
 	{
@@ -85,7 +102,8 @@ export const FAULT_KINDS: FaultKind[] = [
 		name: 'stored anonymous token expired',
 		inject: () => undefined,
 		// The new token belongs to a new user: a session made with the old one is out of its reach.
-		expected: (target) => (target.sessionBound ? { outcome: 'error', message: /new token belongs to a new NemoVideo user/ } : success),
+		expected: (target) =>
+			target.sessionBound ? { outcome: 'error', message: /new token belongs to a new NemoVideo user/ } : success,
 		expiredAnonymousToken: true,
 	},
 ];

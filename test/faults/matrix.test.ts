@@ -38,7 +38,15 @@ beforeAll(async () => {
 						fault: cell.fault.name,
 						target: cell.target.name,
 						expected: cell.expected,
-						observed: { outcome: 'error', message: `the cell itself broke: ${(error as Error).message}`, created: 0, routeHits: 0, requests: 0, tokenRequests: 0, leaks: 0 },
+						observed: {
+							outcome: 'error',
+							message: `the cell itself broke: ${(error as Error).message}`,
+							created: 0,
+							routeHits: 0,
+							requests: 0,
+							tokenRequests: 0,
+							leaks: 0,
+						},
 						pass: false,
 						why: 'the cell could not run',
 					});
@@ -47,7 +55,10 @@ beforeAll(async () => {
 		}),
 	);
 	concurrency = await runConcurrencyCells();
-	writeReport(planned.map((cell) => results.get(cell.id)!), [concurrencySection(concurrency)]);
+	writeReport(
+		planned.map((cell) => results.get(cell.id)!),
+		[concurrencySection(concurrency)],
+	);
 }, 15 * 60_000);
 
 describe('fault matrix', () => {

@@ -39,7 +39,8 @@ export interface Target {
 }
 
 const NODE = 'Node under test';
-const feed = (json: Record<string, unknown>) => node('Input', CODE_TYPE, { jsCode: `return [${JSON.stringify(json)}];` });
+const feed = (json: Record<string, unknown>) =>
+	node('Input', CODE_TYPE, { jsCode: `return [${JSON.stringify(json)}];` });
 const under = (type: string, parameters: INodeParameters) =>
 	nemoNode(NODE, type, parameters, { onError: 'continueRegularOutput' });
 
@@ -52,7 +53,12 @@ async function readySession(sim: Simulator, token: string): Promise<string> {
 	const client = clientFor(sim, token);
 	const sessionId = await newSession(sim, token);
 	await uploadUrls(client, sessionId, ['https://images.example.com/photo1.jpg']);
-	const opened = await openEditStream(client, { sessionId, prompt: 'turn my photo into a 10-second video', maxWaitMs: 20_000, idleTimeoutMs: 10_000 });
+	const opened = await openEditStream(client, {
+		sessionId,
+		prompt: 'turn my photo into a 10-second video',
+		maxWaitMs: 20_000,
+		idleTimeoutMs: 10_000,
+	});
 	if (opened.stream) for await (const chunk of opened.stream.body) void chunk;
 	return sessionId;
 }
@@ -101,7 +107,13 @@ export const TARGETS: Target[] = [
 		route: '^/api/state/',
 		prepare: async (sim, token) => {
 			const sessionId = await newSession(sim, token);
-			return { nodes: [feed({ sessionId }), under('nemoVideoSession', { operation: 'getState', sessionId: '={{ $json.sessionId }}' })], created: () => 0 };
+			return {
+				nodes: [
+					feed({ sessionId }),
+					under('nemoVideoSession', { operation: 'getState', sessionId: '={{ $json.sessionId }}' }),
+				],
+				created: () => 0,
+			};
 		},
 	},
 	{
@@ -113,7 +125,15 @@ export const TARGETS: Target[] = [
 		prepare: async (sim, token) => {
 			const sessionId = await newSession(sim, token);
 			return {
-				nodes: [feed({ sessionId }), under('nemoVideoUpload', { operation: 'upload', sessionId: '={{ $json.sessionId }}', source: 'url', urls: 'https://images.example.com/photo1.jpg' })],
+				nodes: [
+					feed({ sessionId }),
+					under('nemoVideoUpload', {
+						operation: 'upload',
+						sessionId: '={{ $json.sessionId }}',
+						source: 'url',
+						urls: 'https://images.example.com/photo1.jpg',
+					}),
+				],
 				created: () => sim.getSession(sessionId)?.state.video_infos.length ?? 0,
 			};
 		},
@@ -126,9 +146,20 @@ export const TARGETS: Target[] = [
 		route: '^/api/upload-video/',
 		prepare: async (sim, token) => {
 			const sessionId = await newSession(sim, token);
-			const photo = node('Photo', BINARY_FROM_FILE_TYPE, { filePaths: join(__dirname, '../../examples/images/product-1.jpg') });
+			const photo = node('Photo', BINARY_FROM_FILE_TYPE, {
+				filePaths: join(__dirname, '../../examples/images/product-1.jpg'),
+			});
 			return {
-				nodes: [photo, under('nemoVideoUpload', { operation: 'upload', sessionId, source: 'binary', binaryFields: 'named', binaryPropertyName: 'data' })],
+				nodes: [
+					photo,
+					under('nemoVideoUpload', {
+						operation: 'upload',
+						sessionId,
+						source: 'binary',
+						binaryFields: 'named',
+						binaryPropertyName: 'data',
+					}),
+				],
 				created: () => sim.getSession(sessionId)?.state.video_infos.length ?? 0,
 			};
 		},
@@ -143,7 +174,14 @@ export const TARGETS: Target[] = [
 			const sessionId = await newSession(sim, token);
 			const edits = since(sim, 'edits');
 			return {
-				nodes: [feed({ sessionId }), under('nemoVideoEdit', { operation: 'sendPrompt', sessionId: '={{ $json.sessionId }}', prompt: 'turn my photos into a 10-second video' })],
+				nodes: [
+					feed({ sessionId }),
+					under('nemoVideoEdit', {
+						operation: 'sendPrompt',
+						sessionId: '={{ $json.sessionId }}',
+						prompt: 'turn my photos into a 10-second video',
+					}),
+				],
 				created: edits,
 			};
 		},
@@ -157,7 +195,10 @@ export const TARGETS: Target[] = [
 		prepare: async (sim, token) => {
 			const sessionId = await readySession(sim, token);
 			return {
-				nodes: [feed({ sessionId }), under('nemoVideoExport', { operation: 'render', sessionId: '={{ $json.sessionId }}', output: 'url' })],
+				nodes: [
+					feed({ sessionId }),
+					under('nemoVideoExport', { operation: 'render', sessionId: '={{ $json.sessionId }}', output: 'url' }),
+				],
 				created: since(sim, 'renders'),
 			};
 		},
@@ -170,7 +211,13 @@ export const TARGETS: Target[] = [
 		route: '^/api/render/proxy/lambda/render_[^/]+$',
 		prepare: async (sim, token) => {
 			const { renderId } = await startedRender(sim, token);
-			return { nodes: [feed({ renderId }), under('nemoVideoExport', { operation: 'getStatus', renderId: '={{ $json.renderId }}' })], created: () => 0 };
+			return {
+				nodes: [
+					feed({ renderId }),
+					under('nemoVideoExport', { operation: 'getStatus', renderId: '={{ $json.renderId }}' }),
+				],
+				created: () => 0,
+			};
 		},
 	},
 	{
@@ -181,7 +228,13 @@ export const TARGETS: Target[] = [
 		route: '^/api/render/proxy/lambda/render_[^/]+/cancel$',
 		prepare: async (sim, token) => {
 			const { renderId } = await startedRender(sim, token);
-			return { nodes: [feed({ renderId }), under('nemoVideoExport', { operation: 'cancel', renderId: '={{ $json.renderId }}' })], created: () => 0 };
+			return {
+				nodes: [
+					feed({ renderId }),
+					under('nemoVideoExport', { operation: 'cancel', renderId: '={{ $json.renderId }}' }),
+				],
+				created: () => 0,
+			};
 		},
 	},
 ];

@@ -141,13 +141,9 @@ export class Code implements INodeType {
 			rawExpressions: true,
 		}) as string;
 		// eslint-disable-next-line @typescript-eslint/no-implied-eval
-		const fn = new Function(
-			'items',
-			'$input',
-			'$node',
-			'helpers',
-			`return (async () => {\n${jsCode}\n})();`,
-		) as (...args: unknown[]) => Promise<unknown>;
+		const fn = new Function('items', '$input', '$node', 'helpers', `return (async () => {\n${jsCode}\n})();`) as (
+			...args: unknown[]
+		) => Promise<unknown>;
 		let result: unknown;
 		try {
 			result = await fn(items, { all: () => items, first: () => items[0] }, this, this.helpers);
@@ -180,8 +176,7 @@ export class BinaryFromFile implements INodeType {
 		name: 'binaryFromFile',
 		group: ['input'],
 		version: 1,
-		description:
-			'Emits N items, each carrying a file from disk streamed into the binary data store',
+		description: 'Emits N items, each carrying a file from disk streamed into the binary data store',
 		defaults: { name: 'Binary From File' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -191,8 +186,7 @@ export class BinaryFromFile implements INodeType {
 				name: 'filePaths',
 				type: 'string',
 				default: '',
-				description:
-					'One path, or several separated by commas or new lines (used in turn, cycling)',
+				description: 'One path, or several separated by commas or new lines (used in turn, cycling)',
 			},
 			{
 				displayName: 'Item Count',
@@ -240,11 +234,7 @@ export class BinaryFromFile implements INodeType {
 		for (let i = 0; i < count; i++) {
 			const filePath = filePaths[i % filePaths.length];
 			const fileName = fileNameParam || path.basename(filePath);
-			const binary = await this.helpers.prepareBinaryData(
-				createReadStream(filePath),
-				fileName,
-				mimeType,
-			);
+			const binary = await this.helpers.prepareBinaryData(createReadStream(filePath), fileName, mimeType);
 			out.push({
 				json: { filePath, index: i },
 				binary: { [property]: binary },

@@ -39,10 +39,7 @@ export class HarnessCredentialTypes {
 
 	getByName(name: string): ICredentialType {
 		const type = this.types[name];
-		if (!type)
-			throw new UserError(
-				`Unknown credential type "${name}" (pass it in RunOptions.credentialTypes)`,
-			);
+		if (!type) throw new UserError(`Unknown credential type "${name}" (pass it in RunOptions.credentialTypes)`);
 		return type;
 	}
 
@@ -84,9 +81,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (!authenticate) return requestOptions;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!workflow || !node) {
-			throw new UserError(
-				'Workflow and node are required for declarative credential authentication',
-			);
+			throw new UserError('Workflow and node are required for declarative credential authentication');
 		}
 		if (authenticate.type !== 'generic') return requestOptions;
 		requestOptions.headers ??= {};
@@ -94,12 +89,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 			for (const [key, value] of Object.entries(outerValue as Record<string, unknown>)) {
 				const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-				const valueResolved = this.resolveValue(
-					value as string,
-					{ $credentials: credentials },
-					workflow,
-					node,
-				);
+				const valueResolved = this.resolveValue(value as string, { $credentials: credentials }, workflow, node);
 				target[outerKey] ??= {};
 				target[outerKey]![keyResolved] = valueResolved;
 			}
@@ -135,8 +125,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const storedData = this.findOrThrow(nodeCredentials, credentialType.name).data;
 		const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
 		for (const [key, value] of Object.entries(output)) {
-			if (key === expirableProperty.name || !isExpression(storedData[key]))
-				dataToPersist[key] = value;
+			if (key === expirableProperty.name || !isExpression(storedData[key])) dataToPersist[key] = value;
 		}
 		await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
 		return Object.assign(credentials, output);
@@ -154,10 +143,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** n8n-core's `Credentials` object (encrypted with the instance key), as the CLI returns it. */
-	async getCredentials(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-	): Promise<Credentials> {
+	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
 		const row = this.findOrThrow(nodeCredentials, type);
 		const credentials = new Credentials({ id: row.id, name: row.name }, row.type);
 		await credentials.setData(row.data);
@@ -184,8 +170,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			null,
 			null,
 		) as ICredentialDataDecryptedObject;
-		if (row.data.oauthTokenData !== undefined)
-			decryptedData.oauthTokenData = row.data.oauthTokenData;
+		if (row.data.oauthTokenData !== undefined) decryptedData.oauthTokenData = row.data.oauthTokenData;
 
 		if (expressionResolveValues) {
 			const additionalKeys = getAdditionalKeys(additionalData, mode, null, {

@@ -61,12 +61,7 @@ describe('runWorkflow (n8n-core WorkflowExecute in-process)', () => {
 	const httpWorkflow = (extra: Parameters<typeof node>[3] = {}, pathParam = '/data') =>
 		chain(
 			node('Start', MANUAL_TRIGGER_TYPE),
-			node(
-				'Call',
-				HTTP_AUTH_TYPE,
-				{ path: pathParam },
-				{ credentials: { fakeTokenApi: CRED }, ...extra },
-			),
+			node('Call', HTTP_AUTH_TYPE, { path: pathParam }, { credentials: { fakeTokenApi: CRED }, ...extra }),
 		);
 
 	it('obtains the token once and reuses it from the store in a second execution', async () => {
@@ -183,11 +178,7 @@ describe('runWorkflow (n8n-core WorkflowExecute in-process)', () => {
 		const controller = new AbortController();
 		const started = new Promise<void>((resolve) => (cancelProbe.onStarted = resolve));
 		const running = runWorkflow(
-			chain(
-				node('Start', MANUAL_TRIGGER_TYPE),
-				node('Wait', WAIT_FOR_CANCEL_TYPE),
-				node('After', SET_FIELDS_TYPE),
-			),
+			chain(node('Start', MANUAL_TRIGGER_TYPE), node('Wait', WAIT_FOR_CANCEL_TYPE), node('After', SET_FIELDS_TYPE)),
 			options(new CredentialStore(), { signal: controller.signal }),
 		);
 		await started;

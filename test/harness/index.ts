@@ -16,11 +16,6 @@ export {
 	builtinNodeTypes,
 } from './builtin-nodes';
 export { runWorkflow, binaryStream } from './run-workflow';
-export type {
-	HarnessWorkflow,
-	RunOptions,
-	WorkflowRunError,
-	WorkflowRunResult,
-} from './run-workflow';
+export type { HarnessWorkflow, RunOptions, WorkflowRunError, WorkflowRunResult } from './run-workflow';
 export { disposeRuntime, ensureRuntime } from './runtime';
 export { chain, node } from './workflow-builder';

@@ -8,9 +8,7 @@ export class HarnessNodeTypes implements INodeTypes {
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		const type = this.types[nodeType];
 		if (!type) {
-			throw new UserError(
-				`Unknown node type "${nodeType}" (known: ${Object.keys(this.types).join(', ')})`,
-			);
+			throw new UserError(`Unknown node type "${nodeType}" (known: ${Object.keys(this.types).join(', ')})`);
 		}
 		return type;
 	}
@@ -33,7 +31,5 @@ export function nodeTypesOf(
 	packageName: string,
 	...nodeTypes: Array<INodeType | IVersionedNodeType>
 ): Record<string, INodeType | IVersionedNodeType> {
-	return Object.fromEntries(
-		nodeTypes.map((type) => [`${packageName}.${type.description.name}`, type]),
-	);
+	return Object.fromEntries(nodeTypes.map((type) => [`${packageName}.${type.description.name}`, type]));
 }

@@ -95,10 +95,7 @@ export interface WorkflowRunResult {
 
 let executionCounter = 0;
 
-export async function runWorkflow(
-	workflowData: HarnessWorkflow,
-	options: RunOptions,
-): Promise<WorkflowRunResult> {
+export async function runWorkflow(workflowData: HarnessWorkflow, options: RunOptions): Promise<WorkflowRunResult> {
 	const started = Date.now();
 	await ensureRuntime();
 
@@ -161,9 +158,7 @@ export async function runWorkflow(
 	// timer that stops a node still running at the deadline.
 	const timeoutCandidates = [
 		options.timeoutMs,
-		settings.executionTimeout && settings.executionTimeout > 0
-			? settings.executionTimeout * 1000
-			: undefined,
+		settings.executionTimeout && settings.executionTimeout > 0 ? settings.executionTimeout * 1000 : undefined,
 	].filter((ms): ms is number => typeof ms === 'number' && ms > 0);
 	const timeoutMs = timeoutCandidates.length ? Math.min(...timeoutCandidates) : undefined;
 
@@ -200,8 +195,7 @@ export async function runWorkflow(
 	const onAbort = () => cancel(false);
 	options.signal?.addEventListener('abort', onAbort, { once: true });
 	if (options.signal?.aborted) onAbort();
-	const timeoutTimer =
-		timeoutMs === undefined ? undefined : setTimeout(() => cancel(true), timeoutMs);
+	const timeoutTimer = timeoutMs === undefined ? undefined : setTimeout(() => cancel(true), timeoutMs);
 
 	let settled = false;
 	const final = Promise.resolve(execution).then((run) => {
@@ -302,8 +296,7 @@ function makeResult(
 		durationMs: Date.now() - info.started,
 		nodeExecutionOrder: info.nodeExecutionOrder,
 		settled: info.settled,
-		output: (nodeName, outputIndex = 0) =>
-			runData[nodeName]?.at(-1)?.data?.main?.[outputIndex] ?? [],
+		output: (nodeName, outputIndex = 0) => runData[nodeName]?.at(-1)?.data?.main?.[outputIndex] ?? [],
 		binaryStream,
 		binaryBuffer: async (binary) => await streamToBuffer(binaryStream(binary)),
 		cleanup: async () =>
@@ -340,11 +333,7 @@ function extractError(
 	return undefined;
 }
 
-function failedBeforeStart(
-	error: Error,
-	mode: WorkflowExecuteMode,
-	info: ResultBase,
-): WorkflowRunResult {
+function failedBeforeStart(error: Error, mode: WorkflowExecuteMode, info: ResultBase): WorkflowRunResult {
 	const run: IRun = {
 		data: createRunExecutionData({
 			resultData: { runData: {}, error: error as ExecutionBaseError },
@@ -370,7 +359,6 @@ export function binaryStream(binary: IBinaryData): Readable {
 
 async function streamToBuffer(stream: Readable): Promise<Buffer> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of stream)
-		chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
 	return Buffer.concat(chunks);
 }

@@ -3,12 +3,7 @@ import type { IConnections, INode, INodeParameters } from 'n8n-workflow';
 let position = 0;
 
 /** An `INode` with sensible defaults (id, typeVersion 1, position). `extra` can set credentials, onError, etc. */
-export function node(
-	name: string,
-	type: string,
-	parameters: INodeParameters = {},
-	extra: Partial<INode> = {},
-): INode {
+export function node(name: string, type: string, parameters: INodeParameters = {}, extra: Partial<INode> = {}): INode {
 	position += 200;
 	return {
 		id: extra.id ?? `${name}-${position}`,

@@ -11,7 +11,10 @@ import { CredentialStore, type HarnessCredential } from '../harness';
  * UPDATE of the row).
  */
 export class FileCredentialStore extends CredentialStore {
-	constructor(private readonly file: string, credentials?: HarnessCredential[]) {
+	constructor(
+		private readonly file: string,
+		credentials?: HarnessCredential[],
+	) {
 		super();
 		if (credentials) this.write(credentials);
 	}
@@ -27,7 +30,9 @@ export class FileCredentialStore extends CredentialStore {
 	}
 
 	find(details: { id: string | null; name: string }, type: string): HarnessCredential | undefined {
-		return this.read().find((row) => row.type === type && (details.id ? row.id === details.id : row.name === details.name));
+		return this.read().find(
+			(row) => row.type === type && (details.id ? row.id === details.id : row.name === details.name),
+		);
 	}
 
 	update(id: string, type: string, data: ICredentialDataDecryptedObject): void {

@@ -39,7 +39,9 @@ async function parallelRuns(ctx, n) {
 	const { cluster, workflow } = ctx;
 	const before = new Set((await listExecutions(cluster, workflow.id)).map((e) => String(e.id)));
 	const started = Date.now();
-	const calls = await Promise.all(Array.from({ length: n }, (_, i) => callWebhook(cluster, workflow.webhookPath, { run: i })));
+	const calls = await Promise.all(
+		Array.from({ length: n }, (_, i) => callWebhook(cluster, workflow.webhookPath, { run: i })),
+	);
 	const wallMs = Date.now() - started;
 	const executions = (await listExecutions(cluster, workflow.id)).filter((e) => !before.has(String(e.id)));
 	const byWorker = {};
@@ -66,14 +68,23 @@ async function concurrentSix(ctx) {
 		failures: [],
 	};
 	for (const e of result.executions.filter((x) => x.status !== 'success')) {
-		record.failures.push({ id: e.id, status: e.status, error: executionError(await getExecution(cluster, ctx.prepared, e.id)) });
+		record.failures.push({
+			id: e.id,
+			status: e.status,
+			error: executionError(await getExecution(cluster, ctx.prepared, e.id)),
+		});
 	}
 	ctx.lastSuccessId = result.executions.find((e) => e.status === 'success')?.id;
-	ctx.log(`6 concurrent: ${record.succeeded}/6 succeeded, by worker ${JSON.stringify(record.byWorker)}, ${tokens} anonymous token(s), ${record.wallMs} ms`);
+	ctx.log(
+		`6 concurrent: ${record.succeeded}/6 succeeded, by worker ${JSON.stringify(record.byWorker)}, ${tokens} anonymous token(s), ${record.wallMs} ms`,
+	);
 	ctx.record.concurrentSix = record;
 	assert.equal(record.executions, 6, 'six executions expected');
 	assert.equal(record.succeeded, 6, `6 of 6 should succeed: ${JSON.stringify(record.failures).slice(0, 1500)}`);
-	assert.ok(cluster.workers.every((w) => (record.byWorker[w.name] ?? 0) > 0), `both workers should run some: ${JSON.stringify(record.byWorker)}`);
+	assert.ok(
+		cluster.workers.every((w) => (record.byWorker[w.name] ?? 0) > 0),
+		`both workers should run some: ${JSON.stringify(record.byWorker)}`,
+	);
 	assert.ok(tokens <= 1, `at most one anonymous token, saw ${tokens}`);
 	return record;
 }
@@ -82,15 +93,42 @@ async function concurrentSix(ctx) {
 async function downloadAndProbe(ctx, executionId, label) {
 	const execution = await getExecution(ctx.cluster, ctx.prepared, executionId);
 	const binary = nodeOutput(execution, 'Render MP4').item?.binary?.data;
-	assert.ok(binary?.id, `execution ${executionId}: Render MP4 has no stored binary (id): ${JSON.stringify(binary).slice(0, 300)}`);
+	assert.ok(
+		binary?.id,
+		`execution ${executionId}: Render MP4 has no stored binary (id): ${JSON.stringify(binary).slice(0, 300)}`,
+	);
 	const file = path.join(ctx.scratch, `${label}-${executionId}.mp4`);
 	const download = await downloadBinary(ctx.cluster, binary.id, file);
 	assert.equal(download.status, 200, `GET /rest/binary-data for ${binary.id} -> HTTP ${download.status}`);
 	const probe = JSON.parse(
-		execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames:format=duration', '-of', 'json', file], { encoding: 'utf8' }),
+		execFileSync(
+			'ffprobe',
+			[
+				'-v',
+				'error',
+				'-count_frames',
+				'-select_streams',
+				'v:0',
+				'-show_entries',
+				'stream=codec_name,width,height,nb_read_frames:format=duration',
+				'-of',
+				'json',
+				file,
+			],
+			{ encoding: 'utf8' },
+		),
 	);
 	const stream = probe.streams?.[0] ?? {};
-	const record = { binaryId: binary.id, bytes: download.bytes, ms: download.ms, codec: stream.codec_name, width: stream.width, height: stream.height, frames: Number(stream.nb_read_frames), durationSeconds: Number(probe.format?.duration) };
+	const record = {
+		binaryId: binary.id,
+		bytes: download.bytes,
+		ms: download.ms,
+		codec: stream.codec_name,
+		width: stream.width,
+		height: stream.height,
+		frames: Number(stream.nb_read_frames),
+		durationSeconds: Number(probe.format?.duration),
+	};
 	assert.equal(record.codec, 'h264');
 	assert.ok(record.frames > 0, 'ffprobe decoded no frames');
 	return record;
@@ -102,13 +140,25 @@ async function twelveTimings(ctx) {
 	const parallelOk = parallel.executions.filter((e) => e.status === 'success').length;
 	const started = Date.now();
 	const sequentialStatuses = [];
-	for (let i = 0; i < 12; i++) sequentialStatuses.push((await callWebhook(ctx.cluster, ctx.workflow.webhookPath, { run: i })).status);
+	for (let i = 0; i < 12; i++)
+		sequentialStatuses.push((await callWebhook(ctx.cluster, ctx.workflow.webhookPath, { run: i })).status);
 	const sequentialMs = Date.now() - started;
-	const record = { parallelMs: parallel.wallMs, parallelSucceeded: parallelOk, parallelByWorker: parallel.byWorker, sequentialMs, sequentialStatuses };
-	ctx.log(`12 at once: ${record.parallelMs} ms (${parallelOk}/12 ok, ${JSON.stringify(parallel.byWorker)}); 12 one after another: ${sequentialMs} ms`);
+	const record = {
+		parallelMs: parallel.wallMs,
+		parallelSucceeded: parallelOk,
+		parallelByWorker: parallel.byWorker,
+		sequentialMs,
+		sequentialStatuses,
+	};
+	ctx.log(
+		`12 at once: ${record.parallelMs} ms (${parallelOk}/12 ok, ${JSON.stringify(parallel.byWorker)}); 12 one after another: ${sequentialMs} ms`,
+	);
 	ctx.record.twelve = record;
 	assert.equal(parallelOk, 12, '12 of 12 parallel executions should succeed');
-	assert.ok(sequentialStatuses.every((s) => s === 200), `sequential webhook statuses: ${sequentialStatuses}`);
+	assert.ok(
+		sequentialStatuses.every((s) => s === 200),
+		`sequential webhook statuses: ${sequentialStatuses}`,
+	);
 	return record;
 }
 
@@ -123,7 +173,15 @@ async function memoryForRender(ctx, bytes, label) {
 	await sim.configure({ renderOutputBytes: null });
 	const [execution] = await listExecutions(cluster, workflow.id);
 	const worker = workerOf(cluster, execution.id);
-	const record = { label, renderBytes: bytes, httpStatus: call.status, executionStatus: execution.status, worker, workerGrowthMiB: during[worker]?.growthMiB, mainGrowthDuringRunMiB: during.main.growthMiB };
+	const record = {
+		label,
+		renderBytes: bytes,
+		httpStatus: call.status,
+		executionStatus: execution.status,
+		worker,
+		workerGrowthMiB: during[worker]?.growthMiB,
+		mainGrowthDuringRunMiB: during.main.growthMiB,
+	};
 	if (execution.status === 'success') {
 		const dlSampler = sampleRss({ main: cluster.main.pid });
 		const probe = await downloadAndProbe(ctx, execution.id, `memory-${label}`);
@@ -145,7 +203,12 @@ async function startLongRender(ctx, renderMs) {
 	const response = callWebhook(cluster, workflow.webhookPath, { long: true }, 600_000);
 	await waitFor('the render POST', async () => (await simLogSince(sim, since, RENDER_POST)).length > 0, 120_000, 200);
 	const isNewRunning = (e) => e.status === 'running' && !before.has(String(e.id));
-	const running = await waitFor('the running execution', async () => (await listExecutions(cluster, workflow.id)).find(isNewRunning), 30_000, 200);
+	const running = await waitFor(
+		'the running execution',
+		async () => (await listExecutions(cluster, workflow.id)).find(isNewRunning),
+		30_000,
+		200,
+	);
 	return { since, response, executionId: String(running.id) };
 }
 
@@ -155,14 +218,29 @@ async function stopFromMain(ctx) {
 	const run = await startLongRender(ctx, 120_000);
 	const stoppedAt = Date.now();
 	const stop = await cluster.rest('POST', `/rest/executions/${run.executionId}/stop`, { raw: true });
-	const [cancel] = await waitFor('the render cancel', async () => {
-		const found = await simLogSince(sim, run.since, CANCEL_POST);
-		return found.length ? found : undefined;
-	}, 10_000, 20);
+	const [cancel] = await waitFor(
+		'the render cancel',
+		async () => {
+			const found = await simLogSince(sim, run.since, CANCEL_POST);
+			return found.length ? found : undefined;
+		},
+		10_000,
+		20,
+	);
 	const webhook = await run.response;
 	await sim.configure({ renderMs: 1500 });
 	const execution = await getExecution(cluster, ctx.prepared, run.executionId);
-	const record = { executionId: run.executionId, worker: workerOf(cluster, run.executionId), stopHttpStatus: stop.status, cancelAfterMs: cancel.startedAt - stoppedAt, cancelStatus: cancel.status, executionStatus: execution.status, error: executionError(execution), webhookStatus: webhook.status, webhookMs: webhook.ms };
+	const record = {
+		executionId: run.executionId,
+		worker: workerOf(cluster, run.executionId),
+		stopHttpStatus: stop.status,
+		cancelAfterMs: cancel.startedAt - stoppedAt,
+		cancelStatus: cancel.status,
+		executionStatus: execution.status,
+		error: executionError(execution),
+		webhookStatus: webhook.status,
+		webhookMs: webhook.ms,
+	};
 	ctx.log(`stop from the main: cancel request after ${record.cancelAfterMs} ms (${record.executionStatus})`);
 	ctx.record.stopFromMain = record;
 	assert.ok(record.cancelAfterMs <= 1000, `the render cancel came ${record.cancelAfterMs} ms after the stop`);
@@ -188,7 +266,10 @@ async function killWorkerMidRender(ctx, { settleMs = 150_000 } = {}) {
 		}
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
-	const webhook = await Promise.race([run.response, new Promise((resolve) => setTimeout(() => resolve({ status: 'no answer yet', ms: Date.now() - run.since }), 5000))]);
+	const webhook = await Promise.race([
+		run.response,
+		new Promise((resolve) => setTimeout(() => resolve({ status: 'no answer yet', ms: Date.now() - run.since }), 5000)),
+	]);
 	const execution = await getExecution(cluster, ctx.prepared, run.executionId);
 	const edits = await simLogSince(sim, run.since, EDIT_POST);
 	const renders = await simLogSince(sim, run.since, RENDER_POST);
@@ -199,7 +280,11 @@ async function killWorkerMidRender(ctx, { settleMs = 150_000 } = {}) {
 		statusSeen: final?.status ?? execution.status,
 		statusAfterMs: final?.afterMs ?? null,
 		error: executionError(execution),
-		webhook: { status: webhook.status, ms: webhook.ms, body: typeof webhook.body === 'string' ? webhook.body.slice(0, 300) : webhook.body },
+		webhook: {
+			status: webhook.status,
+			ms: webhook.ms,
+			body: typeof webhook.body === 'string' ? webhook.body.slice(0, 300) : webhook.body,
+		},
 		editPosts: edits.length,
 		renderPosts: renders.length,
 	};
@@ -210,4 +295,15 @@ async function killWorkerMidRender(ctx, { settleMs = 150_000 } = {}) {
 	return record;
 }
 
-module.exports = { concurrentSix, downloadAndProbe, twelveTimings, memoryForRender, stopFromMain, killWorkerMidRender, waitFor, simLogSince, workerOf, startLongRender };
+module.exports = {
+	concurrentSix,
+	downloadAndProbe,
+	twelveTimings,
+	memoryForRender,
+	stopFromMain,
+	killWorkerMidRender,
+	waitFor,
+	simLogSince,
+	workerOf,
+	startLongRender,
+};

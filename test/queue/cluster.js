@@ -14,7 +14,12 @@ const { spawnTracked, stopTracked, freePort } = require('../../scripts/n8n/proce
 const { n8nEnv } = require('../../scripts/n8n/prepare');
 const { watchOutput } = require('./services');
 
-const OWNER = Object.freeze({ email: 'owner@nemovideo.test', firstName: 'Queue', lastName: 'Owner', password: 'Queue-Passw0rd!' });
+const OWNER = Object.freeze({
+	email: 'owner@nemovideo.test',
+	firstName: 'Queue',
+	lastName: 'Owner',
+	password: 'Queue-Passw0rd!',
+});
 
 class N8nProcess {
 	constructor(name, child, watched, extra) {
@@ -123,7 +128,11 @@ async function startCluster(o) {
 		await waitHttp(`${url}/healthz/readiness`, 120_000);
 		const concurrency = String(o.concurrency ?? 3);
 		for (let i = 1; i <= (o.workers ?? 2); i++) {
-			cluster.workers.push(await spawnN8n(`worker${i}`, ['worker', `--concurrency=${concurrency}`], { QUEUE_HEALTH_CHECK_ACTIVE: 'false' }));
+			cluster.workers.push(
+				await spawnN8n(`worker${i}`, ['worker', `--concurrency=${concurrency}`], {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'false',
+				}),
+			);
 		}
 		await Promise.all(cluster.workers.map((w) => w.ready));
 	} catch (error) {
@@ -159,7 +168,11 @@ async function rest(cluster, method, route, { body, raw } = {}) {
 	const headers = { accept: 'application/json' };
 	if (body !== undefined) headers['content-type'] = 'application/json';
 	if (cluster.cookie) headers.cookie = cluster.cookie;
-	const response = await fetch(`${cluster.url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	const response = await fetch(`${cluster.url}${route}`, {
+		method,
+		headers,
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
 	const text = await response.text();
 	let parsed;
 	try {
@@ -175,8 +188,12 @@ async function rest(cluster, method, route, { body, raw } = {}) {
 /** Creates the owner (once per database) or logs in; keeps the auth cookie on the cluster. */
 async function loginOwner(cluster, { setup }) {
 	if (setup) await rest(cluster, 'POST', '/rest/owner/setup', { body: OWNER });
-	const response = await rest(cluster, 'POST', '/rest/login', { body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password }, raw: true });
-	if (response.status !== 200) throw new Error(`n8n login failed: HTTP ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
+	const response = await rest(cluster, 'POST', '/rest/login', {
+		body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
+		raw: true,
+	});
+	if (response.status !== 200)
+		throw new Error(`n8n login failed: HTTP ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
 	const cookie = response.headers
 		.getSetCookie()
 		.map((c) => c.split(';')[0])

@@ -12,7 +12,11 @@ const { memoryForRender, startLongRender, simLogSince, workerOf } = require('./c
 async function memoryInDatabaseMode(ctx, bytes) {
 	const record = await memoryForRender(ctx, bytes, 'database');
 	ctx.record.memoryDatabase = record;
-	assert.equal(record.executionStatus, 'success', `a ${bytes} byte render under the cap should succeed: ${JSON.stringify(record.error)}`);
+	assert.equal(
+		record.executionStatus,
+		'success',
+		`a ${bytes} byte render under the cap should succeed: ${JSON.stringify(record.error)}`,
+	);
 	return record;
 }
 
@@ -51,7 +55,10 @@ async function sigtermMidRender(ctx) {
 	assert.ok(worker, `no worker logged execution ${run.executionId}`);
 	const termAt = Date.now();
 	process.kill(worker.pid, 'SIGTERM');
-	const exit = await Promise.race([worker.exited, new Promise((resolve) => setTimeout(() => resolve({ code: 'still running after 60 s' }), 60_000))]);
+	const exit = await Promise.race([
+		worker.exited,
+		new Promise((resolve) => setTimeout(() => resolve({ code: 'still running after 60 s' }), 60_000)),
+	]);
 	const exitAfterMs = Date.now() - termAt;
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	const cancels = await simLogSince(sim, run.since, (e) => e.method === 'POST' && /\/cancel\/?$/.test(e.path));

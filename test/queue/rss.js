@@ -34,7 +34,12 @@ function sampleRss(pids, intervalMs = 100) {
 			clearInterval(timer);
 			const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
 			const out = {};
-			for (const name of Object.keys(pids)) out[name] = { beforeMiB: mib(before[name]), peakMiB: mib(peak[name]), growthMiB: mib(peak[name] - before[name]) };
+			for (const name of Object.keys(pids))
+				out[name] = {
+					beforeMiB: mib(before[name]),
+					peakMiB: mib(peak[name]),
+					growthMiB: mib(peak[name] - before[name]),
+				};
 			return out;
 		},
 	};

@@ -56,7 +56,10 @@ async function main() {
 		record.n8n = prepared.install.n8nVersion;
 		const scratch = tempDir('nemovideo-queue-');
 		const [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
-		stops.push(() => redis.stop(), () => pg.stop());
+		stops.push(
+			() => redis.stop(),
+			() => pg.stop(),
+		);
 		log(`redis 127.0.0.1:${redis.port} (pid ${redis.pid}), postgres 127.0.0.1:${pg.port} (pid ${pg.pid})`);
 		const sim = await startSimulator({ args: ['--seed', '11', '--anonymous-credits', '1000000', '--quiet'] });
 		stops.push(() => sim.stop());
@@ -64,14 +67,25 @@ async function main() {
 
 		// ---- filesystem binary store shared by main and workers ----
 		let t = Date.now();
-		let cluster = await startCluster({ prepared, redis, pg, scratch, binaryMode: 'filesystem', concurrency: CONCURRENCY });
+		let cluster = await startCluster({
+			prepared,
+			redis,
+			pg,
+			scratch,
+			binaryMode: 'filesystem',
+			concurrency: CONCURRENCY,
+		});
 		let stopCluster = cluster.stop;
 		stops.unshift(() => stopCluster());
 		record.startupMs = { filesystem: Date.now() - t };
 		log(`n8n main ${cluster.url} + ${cluster.workers.length} workers ready in ${record.startupMs.filesystem} ms`);
 		await loginOwner(cluster, { setup: true });
 		const credential = await createCredential(cluster, sim.url, clientId);
-		const workflow = await createActiveWorkflow(cluster, credential, `nemo-queue-${crypto.randomBytes(4).toString('hex')}`);
+		const workflow = await createActiveWorkflow(
+			cluster,
+			credential,
+			`nemo-queue-${crypto.randomBytes(4).toString('hex')}`,
+		);
 		const ctx = { cluster, sim, prepared, workflow, clientId, scratch, log, record: record.checks };
 
 		await run('concurrentSix', () => checks.concurrentSix(ctx));
@@ -88,7 +102,12 @@ async function main() {
 		// ---- database binary store (n8n's queue-mode default), with a small cap ----
 		t = Date.now();
 		cluster = await startCluster({
-			prepared, redis, pg, scratch, binaryMode: 'database', concurrency: CONCURRENCY,
+			prepared,
+			redis,
+			pg,
+			scratch,
+			binaryMode: 'database',
+			concurrency: CONCURRENCY,
 			env: { N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(DB_CAP_MIB) },
 		});
 		stopCluster = cluster.stop;
@@ -115,7 +134,11 @@ async function main() {
 	const text = JSON.stringify(record, null, 2);
 	process.stdout.write(`${text}\n`);
 	if (resultsFile) fs.writeFileSync(path.resolve(REPO_ROOT, resultsFile), `${text}\n`);
-	log(record.failures.length ? `FAILED: ${record.failures.join(', ')}` : `all checks passed in ${(record.totalMs / 1000).toFixed(0)} s`);
+	log(
+		record.failures.length
+			? `FAILED: ${record.failures.join(', ')}`
+			: `all checks passed in ${(record.totalMs / 1000).toFixed(0)} s`,
+	);
 	return record.failures.length ? 1 : 0;
 }
 

@@ -46,10 +46,17 @@ async function ensurePackages(log) {
 	if (!onPath('ffprobe')) missing.push('ffmpeg');
 	if (missing.length === 0) return { installed: [], ms: 0 };
 	const started = Date.now();
-	if (process.getuid?.() !== 0) throw new Error(`${missing.join(' and ')} missing; install as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+	if (process.getuid?.() !== 0)
+		throw new Error(
+			`${missing.join(' and ')} missing; install as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+		);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	const install = () =>
-		runCommand('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, timeoutMs: 10 * 60_000, echo: '[apt] ' });
+		runCommand('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+			env,
+			timeoutMs: 10 * 60_000,
+			echo: '[apt] ',
+		});
 	log(`installing ${missing.join(', ')} from Debian packages`);
 	let result = await install();
 	if (result.code !== 0) {
@@ -57,7 +64,10 @@ async function ensurePackages(log) {
 		await runCommand('apt-get', ['update', '-qq'], { env, timeoutMs: 5 * 60_000, echo: '[apt] ' });
 		result = await install();
 	}
-	if (result.code !== 0 || !redisBin() || !pgBinDir() || !onPath('ffprobe')) throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
+	if (result.code !== 0 || !redisBin() || !pgBinDir() || !onPath('ffprobe'))
+		throw new Error(
+			`apt-get install ${missing.join(' ')} failed (exit ${result.code}):\n${result.stderr.slice(-2000)}`,
+		);
 	return { installed: missing, ms: Date.now() - started };
 }
 
@@ -70,7 +80,10 @@ function watchOutput(child, ready, name, timeoutMs = 60_000) {
 		resolveReady = resolve;
 		rejectReady = reject;
 	});
-	const timer = setTimeout(() => rejectReady(new Error(`${name} not ready within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`)), timeoutMs);
+	const timer = setTimeout(
+		() => rejectReady(new Error(`${name} not ready within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`)),
+		timeoutMs,
+	);
 	for (const stream of [child.stdout, child.stderr]) {
 		stream.setEncoding('utf8');
 		stream.on('data', (chunk) => {
@@ -100,7 +113,22 @@ function tempDir(prefix) {
 async function startRedis() {
 	const dir = tempDir('nemovideo-queue-redis-');
 	const port = await freePort();
-	const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'];
+	const args = [
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--dir',
+		dir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--daemonize',
+		'no',
+		'--protected-mode',
+		'yes',
+	];
 	const child = spawnTracked(redisBin(), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 	const watched = watchOutput(child, /Ready to accept connections/, 'redis-server');
 	await watched.ready;
@@ -134,14 +162,40 @@ async function startPostgres() {
 		fs.chownSync(dir, uid, gid);
 		fs.chownSync(data, uid, gid);
 	}
-	const init = await runCommand(...asPgUser(path.join(bin, 'initdb'), ['-D', data, '-U', DB_USER, '--auth=trust', '-E', 'UTF8', '--no-sync'], { cwd: dir, timeoutMs: 120_000 }));
+	const init = await runCommand(
+		...asPgUser(path.join(bin, 'initdb'), ['-D', data, '-U', DB_USER, '--auth=trust', '-E', 'UTF8', '--no-sync'], {
+			cwd: dir,
+			timeoutMs: 120_000,
+		}),
+	);
 	if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${init.stdout}\n${init.stderr}`);
 	const port = await freePort();
-	const serverArgs = ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-	const child = spawnTracked(...asPgUser(path.join(bin, 'postgres'), serverArgs, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+	const serverArgs = [
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-h',
+		'127.0.0.1',
+		'-k',
+		dir,
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
+	];
+	const child = spawnTracked(
+		...asPgUser(path.join(bin, 'postgres'), serverArgs, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }),
+	);
 	const watched = watchOutput(child, /database system is ready to accept connections/, 'postgres');
 	await watched.ready;
-	const created = await runCommand(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', DB_USER, DB_NAME], { timeoutMs: 60_000 });
+	const created = await runCommand(
+		path.join(bin, 'createdb'),
+		['-h', '127.0.0.1', '-p', String(port), '-U', DB_USER, DB_NAME],
+		{ timeoutMs: 60_000 },
+	);
 	if (created.code !== 0) throw new Error(`createdb failed (exit ${created.code}):\n${created.stderr}`);
 	return {
 		name: 'postgres',

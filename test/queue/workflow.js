@@ -20,7 +20,8 @@ function webhookExample(webhookPath) {
 	const trigger = workflow.nodes.find((n) => n.type === MANUAL_TRIGGER);
 	if (!trigger) throw new Error('example 003 has no Manual Trigger to swap');
 	const read = workflow.nodes.find((n) => n.name === 'Read Photos');
-	if (read?.parameters?.fileSelector !== PHOTOS_PLACEHOLDER) throw new Error(`example 003 "Read Photos" no longer reads ${PHOTOS_PLACEHOLDER}`);
+	if (read?.parameters?.fileSelector !== PHOTOS_PLACEHOLDER)
+		throw new Error(`example 003 "Read Photos" no longer reads ${PHOTOS_PLACEHOLDER}`);
 	read.parameters.fileSelector = path.join(REPO_ROOT, 'examples', 'images', 'product-*.jpg');
 	const oldName = trigger.name;
 	Object.assign(trigger, {
@@ -28,7 +29,13 @@ function webhookExample(webhookPath) {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		webhookId: crypto.randomUUID(),
-		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: webhookPath,
+			responseMode: 'lastNode',
+			responseData: 'firstEntryJson',
+			options: {},
+		},
 	});
 	workflow.connections.Webhook = workflow.connections[oldName];
 	delete workflow.connections[oldName];
@@ -41,7 +48,14 @@ async function createCredential(cluster, simUrl, clientId) {
 		body: {
 			name: 'NemoVideo (queue test)',
 			type: 'nemoVideoApi',
-			data: { apiToken: '', baseUrl: simUrl, clientId, skillSource: 'picture-to-video', skillVersion: '1.0.0', skillPlatform: 'n8n' },
+			data: {
+				apiToken: '',
+				baseUrl: simUrl,
+				clientId,
+				skillSource: 'picture-to-video',
+				skillVersion: '1.0.0',
+				skillPlatform: 'n8n',
+			},
 		},
 	});
 	return { id: created.id, name: created.name };
@@ -54,7 +68,12 @@ async function createActiveWorkflow(cluster, credential, webhookPath) {
 		if (node.type.startsWith('n8n-nodes-nemovideo.')) node.credentials = { nemoVideoApi: credential };
 	}
 	const created = await cluster.rest('POST', '/rest/workflows', {
-		body: { name: `${workflow.name} (webhook, queue test)`, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings },
+		body: {
+			name: `${workflow.name} (webhook, queue test)`,
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			settings: workflow.settings,
+		},
 	});
 	await cluster.rest('POST', `/rest/workflows/${created.id}/activate`, { body: { versionId: created.versionId } });
 	await waitWebhookRegistered(cluster, webhookPath);
@@ -70,7 +89,9 @@ async function waitWebhookRegistered(cluster, webhookPath, timeoutMs = 30_000) {
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
 	while (Date.now() < deadline) {
-		const response = await fetch(`${cluster.url}/webhook/${webhookPath}`, { signal: AbortSignal.timeout(5000) }).catch((error) => ({ text: async () => String(error) }));
+		const response = await fetch(`${cluster.url}/webhook/${webhookPath}`, { signal: AbortSignal.timeout(5000) }).catch(
+			(error) => ({ text: async () => String(error) }),
+		);
 		last = await response.text();
 		if (/Did you mean to make a POST request/.test(last)) return;
 		await new Promise((resolve) => setTimeout(resolve, 250));
@@ -126,9 +147,17 @@ function nodeOutput(execution, nodeName) {
 /** The error a user sees for an execution: the workflow error, else the first failed node's. */
 function executionError(execution) {
 	const result = execution.data?.resultData;
-	const error = result?.error ?? Object.values(result?.runData ?? {}).flat().find((r) => r?.error)?.error;
+	const error =
+		result?.error ??
+		Object.values(result?.runData ?? {})
+			.flat()
+			.find((r) => r?.error)?.error;
 	if (!error) return undefined;
-	return { message: error.message, description: error.description ?? null, node: error.node?.name ?? result?.lastNodeExecuted ?? null };
+	return {
+		message: error.message,
+		description: error.description ?? null,
+		node: error.node?.name ?? result?.lastNodeExecuted ?? null,
+	};
 }
 
 /** Streams GET /rest/binary-data?id=…&action=download from the main into a file. */
@@ -141,7 +170,23 @@ async function downloadBinary(cluster, binaryId, file) {
 	const { Readable } = require('node:stream');
 	const { pipeline } = require('node:stream/promises');
 	await pipeline(Readable.fromWeb(response.body), fs.createWriteStream(file));
-	return { status: response.status, bytes: fs.statSync(file).size, ms: Date.now() - started, contentType: response.headers.get('content-type') };
+	return {
+		status: response.status,
+		bytes: fs.statSync(file).size,
+		ms: Date.now() - started,
+		contentType: response.headers.get('content-type'),
+	};
 }
 
-module.exports = { waitWebhookRegistered, webhookExample, createCredential, createActiveWorkflow, callWebhook, listExecutions, getExecution, nodeOutput, executionError, downloadBinary };
+module.exports = {
+	waitWebhookRegistered,
+	webhookExample,
+	createCredential,
+	createActiveWorkflow,
+	callWebhook,
+	listExecutions,
+	getExecution,
+	nodeOutput,
+	executionError,
+	downloadBinary,
+};

@@ -63,7 +63,9 @@ describe('simulator: tokens, auth, sessions, credits', () => {
 		const expired = await call(sim, 'GET', '/api/credits/balance/simple', { token: t });
 		expect(expired.status).toBe(401);
 		expect(expired.json.code).toBe(1001);
-		const run = await call(sim, 'POST', '/run_sse', { body: { session_id: 'x', new_message: { parts: [{ text: 'hi' }] } } });
+		const run = await call(sim, 'POST', '/run_sse', {
+			body: { session_id: 'x', new_message: { parts: [{ text: 'hi' }] } },
+		});
 		expect(run.status).toBe(401);
 	});
 
@@ -138,7 +140,13 @@ describe('simulator: tokens, auth, sessions, credits', () => {
 		await call(sim, 'GET', '/__sim/log');
 		expect(sim.log).toHaveLength(1);
 		const e = sim.log[0];
-		expect(e).toMatchObject({ method: 'POST', path: '/api/auth/anonymous-token', status: 200, clientId: 'log-client', hasAuth: false });
+		expect(e).toMatchObject({
+			method: 'POST',
+			path: '/api/auth/anonymous-token',
+			status: 200,
+			clientId: 'log-client',
+			hasAuth: false,
+		});
 		expect(e.skillHeaders).toEqual({ source: 'image-to-video-local', version: '1.0.0', platform: 'n8n' });
 		expect(e.finishedAt).toBeGreaterThanOrEqual(e.startedAt);
 		const viaHttp = await call(sim, 'GET', '/__sim/log');

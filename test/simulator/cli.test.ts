@@ -4,11 +4,17 @@ import { parseArgs } from '../../simulator/cli';
 
 const ROOT = path.join(__dirname, '../..');
 
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
-	const child = spawn(process.execPath, ['-r', path.join(__dirname, 'tsRegister.js'), path.join(ROOT, 'simulator/cli.ts'), ...args], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+function startCli(
+	args: string[],
+): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
+	const child = spawn(
+		process.execPath,
+		['-r', path.join(__dirname, 'tsRegister.js'), path.join(ROOT, 'simulator/cli.ts'), ...args],
+		{
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	let out = '';
 	let err = '';
 	child.stderr!.on('data', (c) => (err += c));
@@ -29,18 +35,50 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; s
 describe('simulator: CLI', () => {
 	test('flags map to options (kebab-case, numbers, lists, booleans)', () => {
 		expect(
-			parseArgs(['--port', '0', '--seed=1', '--render-ms', '1500', '--render-url-style', 'output.url', '--registered-tokens', 'a,b', '--quiet', '--silent-edit-rate', '0.5']),
-		).toEqual({ port: 0, seed: 1, renderMs: 1500, renderUrlStyle: 'output.url', registeredTokens: ['a', 'b'], quiet: true, silentEditRate: 0.5 });
+			parseArgs([
+				'--port',
+				'0',
+				'--seed=1',
+				'--render-ms',
+				'1500',
+				'--render-url-style',
+				'output.url',
+				'--registered-tokens',
+				'a,b',
+				'--quiet',
+				'--silent-edit-rate',
+				'0.5',
+			]),
+		).toEqual({
+			port: 0,
+			seed: 1,
+			renderMs: 1500,
+			renderUrlStyle: 'output.url',
+			registeredTokens: ['a', 'b'],
+			quiet: true,
+			silentEditRate: 0.5,
+		});
 		expect(() => parseArgs(['--bogus', '1'])).toThrow(/unknown option/);
 		expect(parseArgs(['--token-rejection', 'code200'])).toEqual({ tokenRejection: 'code200' });
 	});
 
 	test('prints exactly one listening line, logs requests to stderr without tokens, exits cleanly on SIGTERM', async () => {
-		const cli = await startCli(['--port', '0', '--seed', '1', '--render-ms', '100', '--registered-tokens', 'nmv_sk_cli_secret']);
+		const cli = await startCli([
+			'--port',
+			'0',
+			'--seed',
+			'1',
+			'--render-ms',
+			'100',
+			'--registered-tokens',
+			'nmv_sk_cli_secret',
+		]);
 		try {
-			const r = await fetch(cli.url + '/api/credits/balance/simple', { headers: { Authorization: 'Bearer nmv_sk_cli_secret' } });
+			const r = await fetch(cli.url + '/api/credits/balance/simple', {
+				headers: { Authorization: 'Bearer nmv_sk_cli_secret' },
+			});
 			expect(r.status).toBe(200);
-			const cfg: any = await (await fetch(cli.url + "/__sim/config")).json();
+			const cfg: any = await (await fetch(cli.url + '/__sim/config')).json();
 			expect(cfg.renderMs).toBe(100);
 			await new Promise((res) => setTimeout(res, 50));
 			expect(cli.stderr()).toMatch(/GET \/api\/credits\/balance\/simple 200 \d+ms/);

@@ -10,7 +10,8 @@ describe('simulator: a token endpoint that serves a Client ID once per 7 days', 
 	beforeEach(() => sim.reset());
 	afterEach(() => sim.configure({ clientIdReuse: 'whileNoValidToken' }));
 
-	const anon = (clientId: string) => call(sim, 'POST', '/api/auth/anonymous-token', { headers: { 'X-Client-Id': clientId } });
+	const anon = (clientId: string) =>
+		call(sim, 'POST', '/api/auth/anonymous-token', { headers: { 'X-Client-Id': clientId } });
 
 	test("'oncePerWeek': a revoked token does not free its Client ID; another Client ID is served", async () => {
 		sim.configure({ clientIdReuse: 'oncePerWeek' });

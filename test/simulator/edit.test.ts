@@ -63,7 +63,13 @@ describe('simulator: SSE edit (/run_sse)', () => {
 		expect(mid.json.data).toMatchObject({ available: 50, frozen: 50, total: 100 });
 		await pending;
 		const after = await call(sim, 'GET', '/api/credits/balance/simple', { token });
-		expect(after.json.data).toMatchObject({ available: 50, frozen: 0, total: 50, total_consumed: 50, total_granted: 100 });
+		expect(after.json.data).toMatchObject({
+			available: 50,
+			frozen: 0,
+			total: 50,
+			total_consumed: 50,
+			total_granted: 100,
+		});
 	});
 
 	test('2001 as plain JSON when credits run out: registration link for anonymous, top-up hint for registered', async () => {
@@ -168,14 +174,24 @@ describe('simulator: SSE edit (/run_sse)', () => {
 			await new Promise<void>((resolve, reject) => {
 				const req = http.request(
 					sim.url + '/run_sse',
-					{ method: 'POST', headers: { ...SKILL, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } },
+					{
+						method: 'POST',
+						headers: { ...SKILL, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+					},
 					(res) => {
 						res.on('data', (c: Buffer) => chunks.push(c));
 						res.on('end', resolve);
 						res.on('error', reject);
 					},
 				);
-				req.end(JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: sid, new_message: { parts: [{ text: PROMPT }] } }));
+				req.end(
+					JSON.stringify({
+						app_name: 'nemo_agent',
+						user_id: 'me',
+						session_id: sid,
+						new_message: { parts: [{ text: PROMPT }] },
+					}),
+				);
 			});
 		}
 		const text = textOf(parseSse(Buffer.concat(chunks).toString('utf8')));
@@ -206,7 +222,12 @@ describe('simulator: SSE edit (/run_sse)', () => {
 			method: 'POST',
 			signal: ac.signal,
 			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: sid, new_message: { parts: [{ text: PROMPT }] } }),
+			body: JSON.stringify({
+				app_name: 'nemo_agent',
+				user_id: 'me',
+				session_id: sid,
+				new_message: { parts: [{ text: PROMPT }] },
+			}),
 		});
 		const reader = r.body!.getReader();
 		await reader.read();
@@ -234,7 +255,8 @@ describe('simulator: big SSE streams for benchmarks', () => {
 	});
 	afterAll(() => sim.close());
 
-	const sample = async (bytes: number, seed: number) => Buffer.from(await (await fetch(`${sim.url}/__sim/sse-sample?bytes=${bytes}&seed=${seed}`)).arrayBuffer());
+	const sample = async (bytes: number, seed: number) =>
+		Buffer.from(await (await fetch(`${sim.url}/__sim/sse-sample?bytes=${bytes}&seed=${seed}`)).arrayBuffer());
 
 	test('/__sim/sse-sample is deterministic for a seed, ~N bytes, mixed shapes, and matches its summary', async () => {
 		const a = await sample(200_000, 3);
@@ -251,7 +273,18 @@ describe('simulator: big SSE streams for benchmarks', () => {
 		expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(summary.textSha256);
 		expect(events.filter((e) => e === '').length).toBe(summary.events.empty);
 		expect(events.filter((e) => e && e.type === 'heartbeat').length).toBe(summary.events.heartbeat);
-		for (const k of ['text', 'adkPartial', 'adkFinal', 'toolCall', 'toolResult', 'functionCall', 'functionResponse', 'heartbeat', 'empty', 'comment'])
+		for (const k of [
+			'text',
+			'adkPartial',
+			'adkFinal',
+			'toolCall',
+			'toolResult',
+			'functionCall',
+			'functionResponse',
+			'heartbeat',
+			'empty',
+			'comment',
+		])
 			expect(summary.events[k]).toBeGreaterThan(0);
 		expect(sim.log).toHaveLength(0);
 	});

@@ -18,7 +18,12 @@ describe('simulator: faults and the control API', () => {
 
 	test("'status' answers the given status with the {code,message} envelope, or the exact body, and Retry-After", async () => {
 		sim.injectFault({ path: '^/api/credits', kind: 'status', status: 503, retryAfter: 2 });
-		sim.injectFault({ path: '^/api/credits', kind: 'status', status: 401, body: { code: 1010, message: 'token expired' } });
+		sim.injectFault({
+			path: '^/api/credits',
+			kind: 'status',
+			status: 401,
+			body: { code: 1010, message: 'token expired' },
+		});
 		const a = await call(sim, 'GET', BALANCE, { token });
 		expect(a.status).toBe(503);
 		expect(a.json).toEqual({ code: 503, message: expect.any(String) });
@@ -109,13 +114,19 @@ describe('simulator: faults and the control API', () => {
 		await call(sim, 'POST', '/__sim/config', { body: { renderOutputBytes: 1_000_000, failNextRender: 'x' } });
 		const { registeredTokens: _n, ...restore } = saved;
 		await call(sim, 'POST', '/__sim/config', { body: restore });
-		expect((await call(sim, 'GET', '/__sim/config')).json).toMatchObject({ renderOutputBytes: null, failNextRender: null, renderMs: 10 });
+		expect((await call(sim, 'GET', '/__sim/config')).json).toMatchObject({
+			renderOutputBytes: null,
+			failNextRender: null,
+			renderMs: 10,
+		});
 		const sid = await newSession(sim, token);
 		const s = await call(sim, 'GET', `/__sim/sessions/${sid}`);
 		expect(s.json).toMatchObject({ sessionId: sid, state: { draft: {} }, edits: [] });
 		expect((await call(sim, 'GET', '/__sim/sessions/none')).status).toBe(404);
 		expect((await call(sim, 'GET', '/__sim/renders/none')).status).toBe(404);
-		const issued = await call(sim, 'POST', '/__sim/tokens/issue', { body: { kind: 'anonymous', credits: 3, clientId: 'ctl' } });
+		const issued = await call(sim, 'POST', '/__sim/tokens/issue', {
+			body: { kind: 'anonymous', credits: 3, clientId: 'ctl' },
+		});
 		expect(issued.json.token).toMatch(/^nmv_usr_/);
 		expect((await call(sim, 'GET', BALANCE, { token: issued.json.token })).json.data.available).toBe(3);
 		await call(sim, 'POST', '/__sim/credits', { body: { token: issued.json.token, available: 9 } });

@@ -6,7 +6,11 @@ import { png } from '../helpers/media';
 
 export { jpeg, png } from '../helpers/media';
 
-export const SKILL = { 'X-Skill-Source': 'image-to-video-local', 'X-Skill-Version': '1.0.0', 'X-Skill-Platform': 'n8n' };
+export const SKILL = {
+	'X-Skill-Source': 'image-to-video-local',
+	'X-Skill-Version': '1.0.0',
+	'X-Skill-Platform': 'n8n',
+};
 
 export function fastSim(opts: SimulatorOptions = {}): Promise<Simulator> {
 	return startSimulator({
@@ -36,7 +40,11 @@ export async function call(
 	const headers: Record<string, string> = { ...SKILL, ...(opts.headers ?? {}) };
 	if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
 	if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-	const r = await fetch(sim.url + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+	const r = await fetch(sim.url + path, {
+		method,
+		headers,
+		body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+	});
 	const text = await r.text();
 	let json: any;
 	try {
@@ -48,13 +56,21 @@ export async function call(
 }
 
 export async function newSession(sim: Simulator, token: string, language = 'en'): Promise<string> {
-	const r = await call(sim, 'POST', '/api/tasks/me/with-session/nemo_agent', { token, body: { task_name: 'project', language } });
+	const r = await call(sim, 'POST', '/api/tasks/me/with-session/nemo_agent', {
+		token,
+		body: { task_name: 'project', language },
+	});
 	expect(r.json.code).toBe(0);
 	return r.json.data.session_id;
 }
 
 /** POST a form-data body over a real socket (streamed with pipe). */
-export function postForm(sim: Simulator, path: string, form: FormData, token?: string): Promise<{ status: number; json: any; error?: Error }> {
+export function postForm(
+	sim: Simulator,
+	path: string,
+	form: FormData,
+	token?: string,
+): Promise<{ status: number; json: any; error?: Error }> {
 	return new Promise((resolve) => {
 		const url = new URL(sim.url + path);
 		const req = http.request(
@@ -88,7 +104,8 @@ export function postForm(sim: Simulator, path: string, form: FormData, token?: s
 
 export async function uploadImages(sim: Simulator, token: string, sid: string, count: number): Promise<any> {
 	const form = new FormData();
-	for (let i = 0; i < count; i++) form.append('files', png(1920, 1080), { filename: `photo${i + 1}.png`, contentType: 'image/png' });
+	for (let i = 0; i < count; i++)
+		form.append('files', png(1920, 1080), { filename: `photo${i + 1}.png`, contentType: 'image/png' });
 	const r = await postForm(sim, `/api/upload-video/nemo_agent/me/${sid}`, form, token);
 	expect(r.json.code).toBe(0);
 	return r.json.data;
@@ -104,11 +121,29 @@ export async function runSse(
 	token: string,
 	sid: string,
 	text: string,
-): Promise<{ status: number; contentType: string; raw: Buffer; events: any[]; chunks: number; error?: Error; json?: any }> {
+): Promise<{
+	status: number;
+	contentType: string;
+	raw: Buffer;
+	events: any[];
+	chunks: number;
+	error?: Error;
+	json?: any;
+}> {
 	const r = await fetch(sim.url + '/run_sse', {
 		method: 'POST',
-		headers: { ...SKILL, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-		body: JSON.stringify({ app_name: 'nemo_agent', user_id: 'me', session_id: sid, new_message: { parts: [{ text }] } }),
+		headers: {
+			...SKILL,
+			Authorization: `Bearer ${token}`,
+			'Content-Type': 'application/json',
+			Accept: 'text/event-stream',
+		},
+		body: JSON.stringify({
+			app_name: 'nemo_agent',
+			user_id: 'me',
+			session_id: sid,
+			new_message: { parts: [{ text }] },
+		}),
 	});
 	const contentType = r.headers.get('content-type') ?? '';
 	if (!contentType.startsWith('text/event-stream')) {

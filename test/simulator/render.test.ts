@@ -24,7 +24,11 @@ describe('simulator: render', () => {
 		draft = sim.getSession(sid)!.state.draft;
 	});
 	const start = (id: string, d: unknown = draft, headers?: Record<string, string>) =>
-		call(sim, 'POST', '/api/render/proxy/lambda', { token, headers, body: { id, sessionId: sid, draft: d, output: { format: 'mp4', quality: 'high' } } });
+		call(sim, 'POST', '/api/render/proxy/lambda', {
+			token,
+			headers,
+			body: { id, sessionId: sid, draft: d, output: { format: 'mp4', quality: 'high' } },
+		});
 	const poll = (id: string) => call(sim, 'GET', `/api/render/proxy/lambda/${id}`, { token });
 
 	test('pending -> processing (progress) -> completed at renderMs, outputUrl then output.url (alternate)', async () => {
@@ -40,7 +44,11 @@ describe('simulator: render', () => {
 		expect(mid.outputUrl).toBeUndefined();
 		await sleep(650);
 		const done = (await poll('render_a')).json.data;
-		expect(done).toMatchObject({ status: 'completed', progress: 100, outputUrl: `${sim.url}/cdn/renders/render_a.mp4` });
+		expect(done).toMatchObject({
+			status: 'completed',
+			progress: 100,
+			outputUrl: `${sim.url}/cdn/renders/render_a.mp4`,
+		});
 		const rec = sim.getRender('render_a')!;
 		expect(rec.completedAt).toBe(rec.submittedAt + 1000);
 		const mp4 = Buffer.from(await (await fetch(done.outputUrl)).arrayBuffer());
@@ -77,7 +85,10 @@ describe('simulator: render', () => {
 	});
 
 	test('a start for an unknown session is {success:false, code:1002}, the code the other routes use', async () => {
-		const r = await call(sim, 'POST', '/api/render/proxy/lambda', { token, body: { id: 'r-nosession', sessionId: 'no-such-session', draft } });
+		const r = await call(sim, 'POST', '/api/render/proxy/lambda', {
+			token,
+			body: { id: 'r-nosession', sessionId: 'no-such-session', draft },
+		});
 		expect(r.json).toEqual({ success: false, code: 1002, error: 'session not found' });
 		expect(sim.getRender('r-nosession')).toBeUndefined();
 	});
@@ -85,7 +96,11 @@ describe('simulator: render', () => {
 	test('missing attribution headers -> HTTP 402; draft not ready -> success:false', async () => {
 		const r = await fetch(sim.url + '/api/render/proxy/lambda', {
 			method: 'POST',
-			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Skill-Source': 'picture-to-video' },
+			headers: {
+				Authorization: `Bearer ${token}`,
+				'Content-Type': 'application/json',
+				'X-Skill-Source': 'picture-to-video',
+			},
 			body: JSON.stringify({ id: 'r402', sessionId: sid, draft, output: { format: 'mp4', quality: 'high' } }),
 		});
 		expect(r.status).toBe(402);
@@ -132,7 +147,9 @@ describe('simulator: render', () => {
 		sim.injectFault({ path: '^/cdn/renders/', kind: 'cdnFail', status: 404 });
 		expect((await fetch(url)).status).toBe(403);
 		expect((await fetch(url)).status).toBe(404);
-		const dl = await fetch(`${sim.url}/api/render/proxy/rd/download`, { headers: { Authorization: `Bearer ${token}` } });
+		const dl = await fetch(`${sim.url}/api/render/proxy/rd/download`, {
+			headers: { Authorization: `Bearer ${token}` },
+		});
 		expect(dl.status).toBe(200);
 		expect(dl.headers.get('content-type')).toBe('video/mp4');
 		const bytes = Buffer.from(await dl.arrayBuffer());

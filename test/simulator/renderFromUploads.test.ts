@@ -11,20 +11,54 @@ const IMAGES = path.join(__dirname, '../../examples/images');
 
 /** A frame of a video (or an image laid on the frame as the render lays it), as 32x18 grey bytes. */
 function grey(input: string[], filter: string): Buffer {
-	return execFileSync('ffmpeg', ['-v', 'error', ...input, '-vf', `${filter}scale=32:18:flags=area,format=gray`, '-frames:v', '1', '-f', 'rawvideo', '-'], {
-		maxBuffer: 1 << 20,
-	});
+	return execFileSync(
+		'ffmpeg',
+		[
+			'-v',
+			'error',
+			...input,
+			'-vf',
+			`${filter}scale=32:18:flags=area,format=gray`,
+			'-frames:v',
+			'1',
+			'-f',
+			'rawvideo',
+			'-',
+		],
+		{
+			maxBuffer: 1 << 20,
+		},
+	);
 }
 const meanAbsDiff = (a: Buffer, b: Buffer) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length / 255;
-const onFrame = (file: string) => grey(['-i', file], 'scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black,');
+const onFrame = (file: string) =>
+	grey(
+		['-i', file],
+		'scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black,',
+	);
 const frameAt = (mp4: string, seconds: number) => grey(['-ss', String(seconds), '-i', mp4], '');
 
 function probe(mp4: string): { codec: string; width: number; height: number; frames: number; duration: number } {
 	const out = JSON.parse(
-		execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,width,height,nb_read_frames:format=duration', '-of', 'json', mp4]).toString(),
+		execFileSync('ffprobe', [
+			'-v',
+			'error',
+			'-count_frames',
+			'-show_entries',
+			'stream=codec_name,width,height,nb_read_frames:format=duration',
+			'-of',
+			'json',
+			mp4,
+		]).toString(),
 	);
 	const s = out.streams[0];
-	return { codec: s.codec_name, width: s.width, height: s.height, frames: Number(s.nb_read_frames), duration: Number(out.format.duration) };
+	return {
+		codec: s.codec_name,
+		width: s.width,
+		height: s.height,
+		frames: Number(s.nb_read_frames),
+		duration: Number(out.format.duration),
+	};
 }
 
 describe('simulator: renders made from the uploaded images (renderFrom uploads)', () => {
@@ -61,7 +95,10 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 
 	async function renderToEnd(sid: string, id: string): Promise<any> {
 		const draft = sim.getSession(sid)!.state.draft;
-		const s = await call(sim, 'POST', '/api/render/proxy/lambda', { token, body: { id, sessionId: sid, draft, output: { format: 'mp4' } } });
+		const s = await call(sim, 'POST', '/api/render/proxy/lambda', {
+			token,
+			body: { id, sessionId: sid, draft, output: { format: 'mp4' } },
+		});
 		expect(s.json.success).toBe(true);
 		for (;;) {
 			const data = (await call(sim, 'GET', `/api/render/proxy/lambda/${id}`, { token })).json.data;
@@ -83,7 +120,13 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 		expect(done.status).toBe('completed');
 		const mp4 = await download(done.outputUrl ?? done.output.url, 'up.mp4');
 		expect(done.outputUrl ? done.size : done.output.size).toBe(fs.statSync(mp4).size);
-		expect(probe(mp4)).toEqual({ codec: 'h264', width: draft.m.width, height: draft.m.height, frames: (draft.d / 1000) * draft.m.fps, duration: draft.d / 1000 });
+		expect(probe(mp4)).toEqual({
+			codec: 'h264',
+			width: draft.m.width,
+			height: draft.m.height,
+			frames: (draft.d / 1000) * draft.m.fps,
+			duration: draft.d / 1000,
+		});
 		const first = frameAt(mp4, 0);
 		const last = frameAt(mp4, draft.d / 1000 - 0.2);
 		const one = onFrame(path.join(IMAGES, 'product-1.jpg'));
@@ -94,7 +137,9 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 		expect(meanAbsDiff(first, two)).toBeGreaterThan(0.05);
 		expect(meanAbsDiff(last, one)).toBeGreaterThan(0.05);
 		// the same bytes from the authenticated download
-		const dl = await fetch(`${sim.url}/api/render/proxy/render_up/download`, { headers: { Authorization: `Bearer ${token}` } });
+		const dl = await fetch(`${sim.url}/api/render/proxy/render_up/download`, {
+			headers: { Authorization: `Bearer ${token}` },
+		});
 		expect(Buffer.from(await dl.arrayBuffer()).equals(fs.readFileSync(mp4))).toBe(true);
 	});
 
@@ -118,17 +163,28 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 
 	test('URL uploads (no bytes kept) and a machine without ffmpeg get the sample MP4', async () => {
 		const byUrl = await newSession(sim, token);
-		const u = await call(sim, 'POST', `/api/upload-video/nemo_agent/me/${byUrl}`, { token, body: { urls: ['https://example.com/a.jpg'], source_type: 'url' } });
+		const u = await call(sim, 'POST', `/api/upload-video/nemo_agent/me/${byUrl}`, {
+			token,
+			body: { urls: ['https://example.com/a.jpg'], source_type: 'url' },
+		});
 		expect(u.json.code).toBe(0);
 		await runSse(sim, token, byUrl, 'a 5-second video');
 		const a = await renderToEnd(byUrl, 'render_url');
-		expect(fs.readFileSync(await download(a.outputUrl ?? a.output.url, 'url.mp4')).equals(fs.readFileSync(path.join(ASSETS, 'sample-5s.mp4')))).toBe(true);
+		expect(
+			fs
+				.readFileSync(await download(a.outputUrl ?? a.output.url, 'url.mp4'))
+				.equals(fs.readFileSync(path.join(ASSETS, 'sample-5s.mp4'))),
+		).toBe(true);
 
 		process.env.NEMOVIDEO_SIM_FFMPEG = path.join(tmp, 'no-such-ffmpeg');
 		const sid = await sessionWith(['product-4.jpg'], 'a 10-second video');
 		const b = await renderToEnd(sid, 'render_noffmpeg');
 		expect(b.status).toBe('completed');
-		expect(fs.readFileSync(await download(b.outputUrl ?? b.output.url, 'nof.mp4')).equals(fs.readFileSync(path.join(ASSETS, 'sample-10s.mp4')))).toBe(true);
+		expect(
+			fs
+				.readFileSync(await download(b.outputUrl ?? b.output.url, 'nof.mp4'))
+				.equals(fs.readFileSync(path.join(ASSETS, 'sample-10s.mp4'))),
+		).toBe(true);
 	});
 
 	test('an ffmpeg still running is killed when the render is cancelled and when the simulator closes', async () => {
@@ -146,7 +202,13 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 			}
 		};
 		const pids = async (n: number) => {
-			while ((fs.existsSync(path.join(tmp, 'pids')) ? fs.readFileSync(path.join(tmp, 'pids'), 'utf8').trim().split('\n') : []).length < n) await sleep(20);
+			while (
+				(fs.existsSync(path.join(tmp, 'pids'))
+					? fs.readFileSync(path.join(tmp, 'pids'), 'utf8').trim().split('\n')
+					: []
+				).length < n
+			)
+				await sleep(20);
 			return fs.readFileSync(path.join(tmp, 'pids'), 'utf8').trim().split('\n').map(Number);
 		};
 		const gone = async (pid: number) => {
@@ -161,10 +223,13 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 			await postForm(own, `/api/upload-video/nemo_agent/me/${sid}`, form, tok);
 			await runSse(own, tok, sid, 'a 10-minute video');
 			const draft = own.getSession(sid)!.state.draft;
-			const start = (id: string) => call(own, 'POST', '/api/render/proxy/lambda', { token: tok, body: { id, sessionId: sid, draft } });
+			const start = (id: string) =>
+				call(own, 'POST', '/api/render/proxy/lambda', { token: tok, body: { id, sessionId: sid, draft } });
 			await start('render_c1');
 			const [first] = await pids(1);
-			expect((await call(own, 'POST', '/api/render/proxy/lambda/render_c1/cancel', { token: tok })).json.data.status).toBe('cancelled');
+			expect(
+				(await call(own, 'POST', '/api/render/proxy/lambda/render_c1/cancel', { token: tok })).json.data.status,
+			).toBe('cancelled');
 			expect(await gone(first)).toBe(true);
 			await start('render_c2');
 			const [, second] = await pids(2);

@@ -22,7 +22,8 @@ describe('simulator: upload', () => {
 		token = sim.issueToken('anonymous');
 		sid = await newSession(sim, token);
 	});
-	const up = (form: FormData, user = 'me', s = sid) => postForm(sim, `/api/upload-video/nemo_agent/${user}/${s}`, form, token);
+	const up = (form: FormData, user = 'me', s = sid) =>
+		postForm(sim, `/api/upload-video/nemo_agent/${user}/${s}`, form, token);
 
 	test('multipart with several files: type sniffed by magic bytes, sizes parsed, hash is sha256, state applied', async () => {
 		const p = png(1280, 720);
@@ -36,9 +37,22 @@ describe('simulator: upload', () => {
 		expect(r.json.code).toBe(0);
 		expect(r.json.data.session_state_applied).toBe(true);
 		const [a, b, c] = r.json.data.files;
-		expect(a).toMatchObject({ filename: 'a.png', file_type: 'image', width: 1280, height: 720, hash: createHash('sha256').update(p).digest('hex') });
+		expect(a).toMatchObject({
+			filename: 'a.png',
+			file_type: 'image',
+			width: 1280,
+			height: 720,
+			hash: createHash('sha256').update(p).digest('hex'),
+		});
 		expect(b).toMatchObject({ filename: 'b.jpg', file_type: 'image', width: 640, height: 480 });
-		expect(c).toMatchObject({ filename: 'clip.bin', file_type: 'video', width: 1920, height: 1080, fps: 25, duration: 5 });
+		expect(c).toMatchObject({
+			filename: 'clip.bin',
+			file_type: 'video',
+			width: 1920,
+			height: 1080,
+			fps: 25,
+			duration: 5,
+		});
 		expect(c.cdn_url.startsWith(sim.url + '/cdn/uploads/')).toBe(true);
 		const served = Buffer.from(await (await fetch(c.cdn_url)).arrayBuffer());
 		expect(served.equals(mp4)).toBe(true);
@@ -48,14 +62,57 @@ describe('simulator: upload', () => {
 	});
 
 	test.each([
-		['gif', Buffer.concat([Buffer.from('GIF89a'), Buffer.from([0x40, 0x01, 0xf0, 0x00]), Buffer.alloc(60)]), 'image', 320, 240],
-		['webp', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8X'), Buffer.alloc(8), Buffer.from([0x7f, 0x02, 0x00, 0xdf, 0x01, 0x00]), Buffer.alloc(40)]), 'image', 640, 480],
-		['mov', Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(60)]), 'video', 1920, 1080],
-		['avi', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI '), Buffer.alloc(60)]), 'video', 1920, 1080],
-		['webm', Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(4), Buffer.from('webm'), Buffer.alloc(60)]), 'video', 1920, 1080],
+		[
+			'gif',
+			Buffer.concat([Buffer.from('GIF89a'), Buffer.from([0x40, 0x01, 0xf0, 0x00]), Buffer.alloc(60)]),
+			'image',
+			320,
+			240,
+		],
+		[
+			'webp',
+			Buffer.concat([
+				Buffer.from('RIFF'),
+				Buffer.alloc(4),
+				Buffer.from('WEBPVP8X'),
+				Buffer.alloc(8),
+				Buffer.from([0x7f, 0x02, 0x00, 0xdf, 0x01, 0x00]),
+				Buffer.alloc(40),
+			]),
+			'image',
+			640,
+			480,
+		],
+		[
+			'mov',
+			Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(60)]),
+			'video',
+			1920,
+			1080,
+		],
+		[
+			'avi',
+			Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI '), Buffer.alloc(60)]),
+			'video',
+			1920,
+			1080,
+		],
+		[
+			'webm',
+			Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(4), Buffer.from('webm'), Buffer.alloc(60)]),
+			'video',
+			1920,
+			1080,
+		],
 		['mp3', Buffer.concat([Buffer.from('ID3'), Buffer.alloc(70)]), 'audio', 0, 0],
 		['mp3 frame', Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x44]), Buffer.alloc(70)]), 'audio', 0, 0],
-		['wav', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVE'), Buffer.alloc(60)]), 'audio', 0, 0],
+		[
+			'wav',
+			Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVE'), Buffer.alloc(60)]),
+			'audio',
+			0,
+			0,
+		],
 		['m4a', Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypM4A '), Buffer.alloc(60)]), 'audio', 0, 0],
 		['aac', Buffer.concat([Buffer.from([0xff, 0xf1, 0x50, 0x80]), Buffer.alloc(70)]), 'audio', 0, 0],
 	])('accepts %s by magic bytes', async (_name, bytes, fileType, w, h) => {
@@ -69,7 +126,9 @@ describe('simulator: upload', () => {
 	test('an unsupported file is code 4001 naming the file, and nothing is applied', async () => {
 		const form = new FormData();
 		form.append('files', png(10, 10), { filename: 'ok.png' });
-		form.append('files', Buffer.from('just some notes, not media at all.................................'), { filename: 'notes.txt' });
+		form.append('files', Buffer.from('just some notes, not media at all.................................'), {
+			filename: 'notes.txt',
+		});
 		const r = await up(form);
 		expect(r.status).toBe(200);
 		expect(r.json.code).toBe(4001);
@@ -78,13 +137,25 @@ describe('simulator: upload', () => {
 	});
 
 	test('HEIC, advertised but refused by the service, is code 4001 by content and by URL, and nothing is applied', async () => {
-		const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(12), Buffer.from([0, 0, 0, 0x14]), Buffer.from('ispe'), Buffer.alloc(4), Buffer.from([0, 0, 0x0f, 0xc0, 0, 0, 0x0b, 0xd0]), Buffer.alloc(40)]);
+		const heic = Buffer.concat([
+			Buffer.from([0, 0, 0, 0x18]),
+			Buffer.from('ftypheic'),
+			Buffer.alloc(12),
+			Buffer.from([0, 0, 0, 0x14]),
+			Buffer.from('ispe'),
+			Buffer.alloc(4),
+			Buffer.from([0, 0, 0x0f, 0xc0, 0, 0, 0x0b, 0xd0]),
+			Buffer.alloc(40),
+		]);
 		const form = new FormData();
 		form.append('files', heic, { filename: 'IMG_0001.HEIC', contentType: 'image/heic' });
 		const r = await up(form);
 		expect(r.json).toMatchObject({ code: 4001, message: expect.stringContaining('IMG_0001.HEIC') });
 		expect(r.json.message).not.toMatch(/heic,/);
-		const byUrl = await call(sim, 'POST', `/api/upload-video/nemo_agent/me/${sid}`, { token, body: { urls: ['https://example.com/IMG_0002.heic'], source_type: 'url' } });
+		const byUrl = await call(sim, 'POST', `/api/upload-video/nemo_agent/me/${sid}`, {
+			token,
+			body: { urls: ['https://example.com/IMG_0002.heic'], source_type: 'url' },
+		});
 		expect(byUrl.json.code).toBe(4001);
 		expect(sim.getSession(sid)!.state.video_infos).toHaveLength(0);
 	});
@@ -98,7 +169,9 @@ describe('simulator: upload', () => {
 		expect(r.status).toBe(0);
 		expect(r.error).toBeDefined();
 		const stored = sim.getSession(sid)!.state.video_infos;
-		expect(stored.map((m) => [m.filename, m.size, m.hash])).toEqual([['a.png', p.length, createHash('sha256').update(p).digest('hex')]]);
+		expect(stored.map((m) => [m.filename, m.size, m.hash])).toEqual([
+			['a.png', p.length, createHash('sha256').update(p).digest('hex')],
+		]);
 		expect(sim.log.find((e) => e.path.startsWith('/api/upload-video'))!.aborted).toBe(true);
 	});
 

@@ -46,7 +46,8 @@ export function checkResult(request: VideoRequest, observed: Observed): Check[] 
 
 	const format = FORMATS[request.format];
 	const fileSize = video?.width && video.height ? { width: video.width, height: video.height } : undefined;
-	const size = fileSize ?? (timeline.width && timeline.height ? { width: timeline.width, height: timeline.height } : undefined);
+	const size =
+		fileSize ?? (timeline.width && timeline.height ? { width: timeline.width, height: timeline.height } : undefined);
 	checks.push({
 		name: 'resolution',
 		asked: `${format.width}x${format.height}`,
@@ -83,7 +84,13 @@ export function checkResult(request: VideoRequest, observed: Observed): Check[] 
 			source: 'timeline',
 		});
 	} else {
-		checks.push({ name: 'title', asked: 'none', got: titleText === undefined ? 'none' : `"${titleText}"`, pass: titleText === undefined, source: 'timeline' });
+		checks.push({
+			name: 'title',
+			asked: 'none',
+			got: titleText === undefined ? 'none' : `"${titleText}"`,
+			pass: titleText === undefined,
+			source: 'timeline',
+		});
 	}
 	return checks;
 }
@@ -101,7 +108,9 @@ export function correctionFor(request: VideoRequest, failed: Check[]): string {
 					? `use ${request.music.genre} background music at ${request.music.volumePercent}% volume (it is ${check.got} now)`
 					: 'remove the background music';
 			case 'title':
-				return request.title ? `show the title "${request.title}" at the start (it is ${check.got} now)` : 'remove the title text';
+				return request.title
+					? `show the title "${request.title}" at the start (it is ${check.got} now)`
+					: 'remove the title text';
 		}
 	});
 	return `Please correct the video: ${fixes.join('; ')}. Keep everything else as it is.`;

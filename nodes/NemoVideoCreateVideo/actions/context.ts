@@ -9,6 +9,11 @@ export function withParameters(ctx: IExecuteFunctions, values: Record<string, un
 	const getNodeParameter = ((name: string, itemIndex: number, fallback?: unknown, options?: unknown) =>
 		Object.prototype.hasOwnProperty.call(values, name)
 			? values[name]
-			: (ctx.getNodeParameter as (...args: unknown[]) => unknown)(name, itemIndex, fallback, options)) as IExecuteFunctions['getNodeParameter'];
+			: (ctx.getNodeParameter as (...args: unknown[]) => unknown)(
+					name,
+					itemIndex,
+					fallback,
+					options,
+				)) as IExecuteFunctions['getNodeParameter'];
 	return Object.create(ctx, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions;
 }

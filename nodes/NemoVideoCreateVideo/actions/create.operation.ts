@@ -29,7 +29,8 @@ function readJob(ctx: IExecuteFunctions, itemIndex: number): Omit<VideoJob, 'ima
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const onMismatch = ctx.getNodeParameter('onMismatch', itemIndex, 'warn') as OnMismatch;
 	const output = toolRun ? 'url' : (ctx.getNodeParameter('output', itemIndex, 'both') as VideoJob['output']);
-	const outputField = output === 'url' ? 'data' : String(ctx.getNodeParameter('outputBinaryField', itemIndex, 'data')).trim();
+	const outputField =
+		output === 'url' ? 'data' : String(ctx.getNodeParameter('outputBinaryField', itemIndex, 'data')).trim();
 	if (outputField === '') {
 		throw new NodeOperationError(ctx.getNode(), 'Put Output File in Field is empty', {
 			itemIndex,
@@ -38,10 +39,14 @@ function readJob(ctx: IExecuteFunctions, itemIndex: number): Omit<VideoJob, 'ima
 	}
 	const renderMaxWaitSeconds = Number(options.renderMaxWaitSeconds ?? 600);
 	if (!Number.isFinite(renderMaxWaitSeconds) || renderMaxWaitSeconds <= 0) {
-		throw new NodeOperationError(ctx.getNode(), `Render Max Wait (Seconds) must be more than 0, not ${String(options.renderMaxWaitSeconds)}`, {
-			itemIndex,
-			description: 'Set Options → Render Max Wait (Seconds) e.g. to 600, or remove the option.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Render Max Wait (Seconds) must be more than 0, not ${String(options.renderMaxWaitSeconds)}`,
+			{
+				itemIndex,
+				description: 'Set Options → Render Max Wait (Seconds) e.g. to 600, or remove the option.',
+			},
+		);
 	}
 	return {
 		itemIndex,
@@ -71,7 +76,11 @@ export const execute: BatchOperation<Prepared> = {
 		return prepared.videosInFlight > 1 ? `videos in flight: ${prepared.videosInFlight}` : undefined;
 	},
 
-	async send(this: IExecuteFunctions, batch: Array<{ itemIndex: number; prepared: Prepared }>, client: NemoVideoClient): Promise<INodeExecutionData[][]> {
+	async send(
+		this: IExecuteFunctions,
+		batch: Array<{ itemIndex: number; prepared: Prepared }>,
+		client: NemoVideoClient,
+	): Promise<INodeExecutionData[][]> {
 		if (batch[0].prepared.mode === 'perItem' && batch.length > 1) return await videosInFlight(this, batch, client);
 		return [await oneVideo.call(this, batch, client)];
 	},
@@ -89,10 +98,16 @@ async function videosInFlight(
 ): Promise<INodeExecutionData[][]> {
 	const shared = withSharedBackOff(client);
 	const continueOnFail = ctx.continueOnFail();
-	const settled = await inFlight(batch, batch[0].prepared.videosInFlight, async (entry) => await oneVideo.call(ctx, [entry], shared), {
-		stopOnError: !continueOnFail,
-	});
-	const asNodeError = (error: unknown, itemIndex: number) => toNodeError(ctx.getNode(), error, itemIndex, (text) => client.redact(text));
+	const settled = await inFlight(
+		batch,
+		batch[0].prepared.videosInFlight,
+		async (entry) => await oneVideo.call(ctx, [entry], shared),
+		{
+			stopOnError: !continueOnFail,
+		},
+	);
+	const asNodeError = (error: unknown, itemIndex: number) =>
+		toNodeError(ctx.getNode(), error, itemIndex, (text) => client.redact(text));
 	return settled.map((outcome, position) => {
 		if (outcome.ok) return outcome.value;
 		if ('skipped' in outcome) return [];
@@ -102,7 +117,12 @@ async function videosInFlight(
 			const first = settled[failed] as { error: unknown };
 			throw asNodeError(cancelled ? outcome.error : first.error, batch[cancelled ? position : failed].itemIndex);
 		}
-		return [{ json: errorItemJson(asNodeError(outcome.error, batch[position].itemIndex)), pairedItem: { item: batch[position].itemIndex } }];
+		return [
+			{
+				json: errorItemJson(asNodeError(outcome.error, batch[position].itemIndex)),
+				pairedItem: { item: batch[position].itemIndex },
+			},
+		];
 	});
 }
 
@@ -116,13 +136,18 @@ async function oneVideo(
 	const result = await makeVideo(this, { ...job, images: batch.map((entry) => entry.prepared.images) }, client);
 	const failed = result.checks.filter((check) => !check.pass);
 	if (failed.length > 0 && job.onMismatch === 'fail') {
-		throw new NodeOperationError(this.getNode(), `The video is not what was asked: ${failed.map(describeCheck).join('; ')}`, {
-			itemIndex: job.itemIndex,
-			description: `The edit and render were done (session ${result.sessionId}, render ${String(result.rendered.json.renderId)}); they are not repeated. Set On Mismatch to "Correct Once" to send one correction edit, or to "Warn" to keep the video.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The video is not what was asked: ${failed.map(describeCheck).join('; ')}`,
+			{
+				itemIndex: job.itemIndex,
+				description: `The edit and render were done (session ${result.sessionId}, render ${String(result.rendered.json.renderId)}); they are not repeated. Set On Mismatch to "Correct Once" to send one correction edit, or to "Warn" to keep the video.`,
+			},
+		);
 	}
 	const item = isToolRun(this) ? toolItem(result, failed) : outputItem(result, failed, job);
-	item.pairedItem = batch.length === 1 ? { item: batch[0].itemIndex } : batch.map((entry) => ({ item: entry.itemIndex }));
+	item.pairedItem =
+		batch.length === 1 ? { item: batch[0].itemIndex } : batch.map((entry) => ({ item: entry.itemIndex }));
 	return [item];
 }
 
@@ -165,7 +190,10 @@ function outputItem(result: VideoResult, failed: Check[], job: Omit<VideoJob, 'i
 }
 
 function summaryOf(result: VideoResult, failed: Check[]): string {
-	const checks = failed.length === 0 ? 'every check passed' : `${failed.length} check(s) failed: ${failed.map(describeCheck).join('; ')}`;
+	const checks =
+		failed.length === 0
+			? 'every check passed'
+			: `${failed.length} check(s) failed: ${failed.map(describeCheck).join('; ')}`;
 	const corrected = result.correction ? ' after one correction edit' : '';
 	return `${String(result.rendered.json.summary)}. ${result.timeline.summary}; ${checks}${corrected}.`;
 }

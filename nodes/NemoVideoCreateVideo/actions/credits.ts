@@ -25,7 +25,12 @@ export async function checkCredits(client: NemoVideoClient, needed: number): Pro
 }
 
 /** Refuses before anything is spent: nothing has been sent yet but the balance request. */
-export function notEnoughCredits(ctx: IExecuteFunctions, itemIndex: number, check: CreditsCheck, what: string): NodeOperationError {
+export function notEnoughCredits(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	check: CreditsCheck,
+	what: string,
+): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
 		`Not enough NemoVideo credits: ${what} needs about ${check.needed}, ${check.available} available`,

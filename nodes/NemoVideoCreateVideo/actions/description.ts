@@ -11,8 +11,16 @@ const imageSource: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Binary Files', value: 'binary', description: 'Files carried by the input items (Read Files from Disk, Google Drive, HTTP Request, a form…)' },
-		{ name: 'URLs', value: 'url', description: 'Public http(s) addresses NemoVideo downloads itself; what an AI agent tool uses' },
+		{
+			name: 'Binary Files',
+			value: 'binary',
+			description: 'Files carried by the input items (Read Files from Disk, Google Drive, HTTP Request, a form…)',
+		},
+		{
+			name: 'URLs',
+			value: 'url',
+			description: 'Public http(s) addresses NemoVideo downloads itself; what an AI agent tool uses',
+		},
 	],
 	default: 'binary',
 };
@@ -26,7 +34,8 @@ const urls: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. https://example.com/photo.jpg',
 	displayOptions: { show: { source: ['url'] } },
-	description: 'Public http(s) addresses of the images, one per line or separated by commas; an expression may return an array',
+	description:
+		'Public http(s) addresses of the images, one per line or separated by commas; an expression may return an array',
 };
 
 export const properties: INodeProperties[] = [
@@ -53,8 +62,17 @@ export const properties: INodeProperties[] = [
 		name: 'mode',
 		type: 'options',
 		options: [
-			{ name: 'One Video From All Items', value: 'one', description: 'All input items’ images in one video (one edit, one render); the settings of the first item apply' },
-			{ name: 'One Video per Item', value: 'perItem', description: 'Each input item’s images become their own video (one edit each)' },
+			{
+				name: 'One Video From All Items',
+				value: 'one',
+				description:
+					'All input items’ images in one video (one edit, one render); the settings of the first item apply',
+			},
+			{
+				name: 'One Video per Item',
+				value: 'perItem',
+				description: 'Each input item’s images become their own video (one edit each)',
+			},
 		],
 		default: 'one',
 	},
@@ -128,7 +146,8 @@ export const properties: INodeProperties[] = [
 		name: 'animate',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to turn one image into a generated clip with motion (about 100 credits and 100–300 s on NemoVideo) instead of a slideshow (about 50 credits)',
+		description:
+			'Whether to turn one image into a generated clip with motion (about 100 credits and 100–300 s on NemoVideo) instead of a slideshow (about 50 credits)',
 	},
 	{
 		displayName: 'Additional Instructions',
@@ -146,7 +165,11 @@ export const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Warn', value: 'warn', description: 'Return the video with the failed checks listed (and a warning)' },
 			{ name: 'Fail', value: 'fail', description: 'Fail the item, naming each check that failed' },
-			{ name: 'Correct Once', value: 'correct', description: 'Send one correction edit (about 50 credits more) before rendering, then check again' },
+			{
+				name: 'Correct Once',
+				value: 'correct',
+				description: 'Send one correction edit (about 50 credits more) before rendering, then check again',
+			},
 		],
 		default: 'warn',
 		description: 'What to do when the video is not what was asked (duration, resolution, music, title)',

@@ -35,14 +35,19 @@ function uploadParameters(ctx: IExecuteFunctions, itemIndex: number, sessionId: 
 }
 
 /** Checks one item's images (throws the Upload node's errors, naming field or URL and the fix). */
-export async function prepareImages(ctx: IExecuteFunctions, itemIndex: number, client: NemoVideoClient): Promise<ItemImages> {
+export async function prepareImages(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: NemoVideoClient,
+): Promise<ItemImages> {
 	const overlay = withParameters(ctx, uploadParameters(ctx, itemIndex, NOT_YET));
 	const prepared = await upload.prepare.call(overlay, itemIndex, client);
 	const count = prepared.source === 'url' ? prepared.urls.length : prepared.files.length;
 	if (count === 0) {
 		throw new NodeOperationError(ctx.getNode(), 'The item has no image to make a video from', {
 			itemIndex,
-			description: 'Give each item an image: a binary field (e.g. from Read Files from Disk) named in Input Binary Fields, or image URLs.',
+			description:
+				'Give each item an image: a binary field (e.g. from Read Files from Disk) named in Input Binary Fields, or image URLs.',
 		});
 	}
 	return { itemIndex, prepared, count };
@@ -57,7 +62,10 @@ export async function uploadImages(
 ): Promise<IDataObject[]> {
 	const first = images[0];
 	const overlay = withParameters(ctx, uploadParameters(ctx, first.itemIndex, sessionId));
-	const batch = images.map(({ itemIndex, prepared }) => ({ itemIndex, prepared: { ...prepared, sessionId } as UploadPrepared }));
+	const batch = images.map(({ itemIndex, prepared }) => ({
+		itemIndex,
+		prepared: { ...prepared, sessionId } as UploadPrepared,
+	}));
 	const outputs: INodeExecutionData[][] = await upload.send.call(overlay, batch, client);
 	return outputs.flat().flatMap((item) => (item.json.files as IDataObject[] | undefined) ?? []);
 }

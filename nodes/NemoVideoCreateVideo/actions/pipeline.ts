@@ -2,7 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runEdit, type EditReport } from '../../NemoVideoEdit/actions/runEdit';
-import { IDLE_TIMEOUT_MS, incompleteEditError, MAX_WAIT_MINUTES } from '../../NemoVideoEdit/actions/sendPrompt.operation';
+import {
+	IDLE_TIMEOUT_MS,
+	incompleteEditError,
+	MAX_WAIT_MINUTES,
+} from '../../NemoVideoEdit/actions/sendPrompt.operation';
 import { execute as render } from '../../NemoVideoExport/actions/render.operation';
 import { summarizeDraft, type TimelineSummary } from '../../shared/timeline';
 import { createSession, getSessionState, type NemoVideoClient } from '../../shared/transport';
@@ -47,7 +51,11 @@ export interface VideoResult {
 
 const EDIT_WAIT_MS = MAX_WAIT_MINUTES * 60_000;
 
-async function edit(client: NemoVideoClient, sessionId: string, prompt: string): Promise<{ report: EditReport; timeline: TimelineSummary }> {
+async function edit(
+	client: NemoVideoClient,
+	sessionId: string,
+	prompt: string,
+): Promise<{ report: EditReport; timeline: TimelineSummary }> {
 	const report = await runEdit(client, { sessionId, prompt, maxWaitMs: EDIT_WAIT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS });
 	if (report.end !== 'complete') throw incompleteEditError(report, EDIT_WAIT_MS);
 	const timeline = report.after ?? summarizeDraft((await getSessionState(client, sessionId)).draft);
@@ -61,14 +69,20 @@ function failedChecks(checks: Check[]): Check[] {
 export async function makeVideo(ctx: IExecuteFunctions, job: VideoJob, client: NemoVideoClient): Promise<VideoResult> {
 	const imageCount = job.images.reduce((sum, images) => sum + images.count, 0);
 	if (job.request.animate && imageCount !== 1) {
-		throw new NodeOperationError(ctx.getNode(), `Animate Single Image needs exactly one image; this video has ${imageCount}`, {
-			itemIndex: job.itemIndex,
-			description: 'Give one image (or set Videos to "One Video per Item"), or turn Animate Single Image off to make a slideshow.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Animate Single Image needs exactly one image; this video has ${imageCount}`,
+			{
+				itemIndex: job.itemIndex,
+				description:
+					'Give one image (or set Videos to "One Video per Item"), or turn Animate Single Image off to make a slideshow.',
+			},
+		);
 	}
 	const needed = creditsFor(job.request);
 	const credits = await checkCredits(client, needed);
-	if (!credits.enough) throw notEnoughCredits(ctx, job.itemIndex, credits, job.request.animate ? 'an animated clip' : 'one edit');
+	if (!credits.enough)
+		throw notEnoughCredits(ctx, job.itemIndex, credits, job.request.animate ? 'an animated clip' : 'one edit');
 
 	const { sessionId } = await createSession(client, { taskName: job.taskName, language: 'en' });
 	const uploadedFiles = await uploadImages(ctx, job.images, sessionId, client);

@@ -39,10 +39,16 @@ function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, descri
 export function readRequest(ctx: IExecuteFunctions, itemIndex: number): VideoRequest {
 	const durationSeconds = Number(ctx.getNodeParameter('durationSeconds', itemIndex, DEFAULT_DURATION_SECONDS));
 	if (!Number.isFinite(durationSeconds) || durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS) {
-		fail(ctx, itemIndex, `Duration must be between 1 and ${MAX_DURATION_SECONDS} seconds, not "${String(ctx.getNodeParameter('durationSeconds', itemIndex, ''))}"`, 'Set Duration (Seconds) to the length of the video, e.g. 15.');
+		fail(
+			ctx,
+			itemIndex,
+			`Duration must be between 1 and ${MAX_DURATION_SECONDS} seconds, not "${String(ctx.getNodeParameter('durationSeconds', itemIndex, ''))}"`,
+			'Set Duration (Seconds) to the length of the video, e.g. 15.',
+		);
 	}
 	const format = ctx.getNodeParameter('format', itemIndex, 'landscape') as VideoFormat;
-	if (!(format in FORMATS)) fail(ctx, itemIndex, `Format "${String(format)}" is not one of 16:9, 9:16 or 1:1`, 'Pick a Format from the list.');
+	if (!(format in FORMATS))
+		fail(ctx, itemIndex, `Format "${String(format)}" is not one of 16:9, 9:16 or 1:1`, 'Pick a Format from the list.');
 	const transitions = ctx.getNodeParameter('transitions', itemIndex, 'crossfade') as VideoRequest['transitions'];
 	const musicOn = ctx.getNodeParameter('backgroundMusic', itemIndex, false) as boolean;
 	let music: VideoRequest['music'];
@@ -50,12 +56,23 @@ export function readRequest(ctx: IExecuteFunctions, itemIndex: number): VideoReq
 		const genre = String(ctx.getNodeParameter('musicGenre', itemIndex, 'Lo-fi'));
 		const volumePercent = Number(ctx.getNodeParameter('musicVolume', itemIndex, 35));
 		if (!Number.isFinite(volumePercent) || volumePercent < 1 || volumePercent > 100) {
-			fail(ctx, itemIndex, `Music Volume must be between 1 and 100 %, not "${String(volumePercent)}"`, 'Set Music Volume (%) e.g. to 35, or turn Background Music off.');
+			fail(
+				ctx,
+				itemIndex,
+				`Music Volume must be between 1 and 100 %, not "${String(volumePercent)}"`,
+				'Set Music Volume (%) e.g. to 35, or turn Background Music off.',
+			);
 		}
 		music = { genre, volumePercent: Math.round(volumePercent) };
 	}
 	const title = String(ctx.getNodeParameter('title', itemIndex, '') ?? '').trim();
-	if (/["“”]/.test(title)) fail(ctx, itemIndex, 'Title Text cannot contain double quotes', 'Write the title without " characters (use single quotes if needed).');
+	if (/["“”]/.test(title))
+		fail(
+			ctx,
+			itemIndex,
+			'Title Text cannot contain double quotes',
+			'Write the title without " characters (use single quotes if needed).',
+		);
 	const animate = ctx.getNodeParameter('animate', itemIndex, false) as boolean;
 	const extra = String(ctx.getNodeParameter('instructions', itemIndex, '') ?? '').trim();
 	return {
@@ -90,12 +107,23 @@ export function instructionFor(request: VideoRequest, imageCount: number): strin
 	const parts: string[] = [];
 	const seconds = `${request.durationSeconds} seconds`;
 	if (request.animate) parts.push(`Animate this image into a video clip with smooth motion, exactly ${seconds} long`);
-	else parts.push(`Turn ${imageCount === 1 ? 'this photo' : `these ${imageCount} photos`} into a video exactly ${seconds} long`);
+	else
+		parts.push(
+			`Turn ${imageCount === 1 ? 'this photo' : `these ${imageCount} photos`} into a video exactly ${seconds} long`,
+		);
 	parts.push(`in ${FORMATS[request.format].words}`);
 	if (!request.animate && imageCount > 1) {
-		parts.push(request.transitions === 'none' ? 'without transitions' : `with smooth ${request.transitions} transitions between the photos`);
+		parts.push(
+			request.transitions === 'none'
+				? 'without transitions'
+				: `with smooth ${request.transitions} transitions between the photos`,
+		);
 	}
-	parts.push(request.music ? `with ${request.music.genre} background music at ${request.music.volumePercent}% volume` : 'with no background music');
+	parts.push(
+		request.music
+			? `with ${request.music.genre} background music at ${request.music.volumePercent}% volume`
+			: 'with no background music',
+	);
 	parts.push(request.title ? `with the title "${request.title}" at the start` : 'with no title text');
 	let text = `${parts.join(', ')}.`;
 	if (request.extra) text += ` ${request.extra}`;

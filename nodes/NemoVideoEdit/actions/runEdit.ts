@@ -78,7 +78,10 @@ export async function runEdit(client: NemoVideoClient, input: EditInput): Promis
 		if (!(error instanceof NemoVideoError) || (error.kind !== 'network' && error.kind !== 'timeout')) throw error;
 		opened = {};
 		const overdue = Date.now() - sentAt >= input.maxWaitMs;
-		brokenBeforeStream = { end: error.kind === 'network' ? 'cut' : overdue ? 'maxWait' : 'idle', reason: error.message };
+		brokenBeforeStream = {
+			end: error.kind === 'network' ? 'cut' : overdue ? 'maxWait' : 'idle',
+			reason: error.message,
+		};
 	}
 
 	let stream: EditStreamResult;
@@ -96,7 +99,10 @@ export async function runEdit(client: NemoVideoClient, input: EditInput): Promis
 		end = 'unexpectedAnswer';
 		endReason = `NemoVideo answered with ${opened.stream.contentType.split(';')[0]} (HTTP ${opened.stream.status}) instead of an event stream`;
 	} else if (opened.stream) {
-		const outcome = await readEditStream(opened.stream.body, { cancelSignal: client.cancelSignal, limits: input.limits });
+		const outcome = await readEditStream(opened.stream.body, {
+			cancelSignal: client.cancelSignal,
+			limits: input.limits,
+		});
 		stream = outcome.result;
 		end = outcome.end;
 		endReason = outcome.reason === undefined ? undefined : client.redact(outcome.reason);

@@ -154,10 +154,14 @@ function maxWaitParameter(ctx: IExecuteFunctions, itemIndex: number, value: unkn
 	if (value === undefined || value === null || value === '') return MAX_WAIT_MINUTES * 60_000;
 	const minutes = Number(value);
 	if (!Number.isFinite(minutes) || minutes <= 0) {
-		throw new NodeOperationError(ctx.getNode(), `Maximum Wait must be a positive number of minutes, not "${String(value)}"`, {
-			itemIndex,
-			description: `Set Options → Maximum Wait (Minutes) to a value between 0.1 and ${MAX_WAIT_MINUTES}, or remove the option to wait the full ${MAX_WAIT_MINUTES} minutes.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Maximum Wait must be a positive number of minutes, not "${String(value)}"`,
+			{
+				itemIndex,
+				description: `Set Options → Maximum Wait (Minutes) to a value between 0.1 and ${MAX_WAIT_MINUTES}, or remove the option to wait the full ${MAX_WAIT_MINUTES} minutes.`,
+			},
+		);
 	}
 	return Math.round(Math.min(minutes, MAX_WAIT_MINUTES) * 60_000);
 }
@@ -203,7 +207,10 @@ function toolJson(report: EditReport): IDataObject {
 	return {
 		reply: excerpt(reply, TOOL_REPLY_CHARS),
 		suggestedAction: suggestAction(report.stream.reply).action,
-		timeline: excerpt(report.stateError === undefined ? timeline.summary : `unknown (${report.stateError})`, TOOL_TIMELINE_CHARS),
+		timeline: excerpt(
+			report.stateError === undefined ? timeline.summary : `unknown (${report.stateError})`,
+			TOOL_TIMELINE_CHARS,
+		),
 		readyToExport: report.stateError === undefined ? timeline.readyToExport : false,
 	};
 }
@@ -227,15 +234,22 @@ export function incompleteEditError(report: EditReport, maxWaitMs: number): Nemo
 	const known: string[] = [];
 	if (report.stream.reply) known.push(`The agent said so far: "${excerpt(report.stream.reply, 300)}".`);
 	if (report.after) {
-		known.push(report.changes.length > 0 ? `Timeline changes so far: ${report.changes.join('; ')}.` : 'The timeline has not changed (yet).');
+		known.push(
+			report.changes.length > 0
+				? `Timeline changes so far: ${report.changes.join('; ')}.`
+				: 'The timeline has not changed (yet).',
+		);
 		known.push(`${report.after.summary}.`);
 	} else {
 		known.push(`The timeline could not be read (${report.stateError}).`);
 	}
-	return new NemoVideoError(`${what[end]}; the edit may have been applied${report.endReason ? ` (${report.endReason})` : ''}`, {
-		kind: end === 'cut' || end === 'unexpectedAnswer' ? 'network' : 'timeout',
-		hint: `${known.join(' ')} The prompt was not sent again. Check the timeline (NemoVideo Session → Get State) before sending it again, and send only what is still missing.`,
-	});
+	return new NemoVideoError(
+		`${what[end]}; the edit may have been applied${report.endReason ? ` (${report.endReason})` : ''}`,
+		{
+			kind: end === 'cut' || end === 'unexpectedAnswer' ? 'network' : 'timeout',
+			hint: `${known.join(' ')} The prompt was not sent again. Check the timeline (NemoVideo Session → Get State) before sending it again, and send only what is still missing.`,
+		},
+	);
 }
 
 function excerpt(text: string, length: number): string {

@@ -205,7 +205,10 @@ export async function cancelQuietly(client: NemoVideoClient, renderId: string): 
 		if (error instanceof NemoVideoError && (error.httpStatus === 404 || /render not found/i.test(error.message))) {
 			return { result: 'notFound', text: `NemoVideo had no render ${renderId} to cancel` };
 		}
-		return { result: 'failed', text: `cancelling render ${renderId} on NemoVideo failed (${message}); it may still finish there` };
+		return {
+			result: 'failed',
+			text: `cancelling render ${renderId} on NemoVideo failed (${message}); it may still finish there`,
+		};
 	}
 }
 
@@ -228,7 +231,10 @@ export function explainRenderLookup(error: unknown, renderId: string): unknown {
 /** A failure while the file was streaming into the binary store, in words a user can act on. */
 function transferError(client: NemoVideoClient, error: unknown, bytes: number): NemoVideoError {
 	if (isCancellation(error, client.cancelSignal)) {
-		return canceledError('The execution was canceled while the video was downloading', 'The workflow was stopped or timed out; the partial file was dropped.');
+		return canceledError(
+			'The execution was canceled while the video was downloading',
+			'The workflow was stopped or timed out; the partial file was dropped.',
+		);
 	}
 	if (error instanceof NemoVideoError) return error;
 	const code = (error as { code?: string })?.code ?? '';

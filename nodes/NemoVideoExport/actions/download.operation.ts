@@ -1,4 +1,10 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { isToolRun } from '../../shared/toolRun';
@@ -72,7 +78,13 @@ export async function execute(
 	let renderId: string | undefined;
 	let url: string | undefined;
 	if (downloadBy === 'url') {
-		const raw = requiredText(this, 'url', itemIndex, 'Video URL', 'Wire in the url field of a NemoVideo Export "Render" or "Get Status" step.');
+		const raw = requiredText(
+			this,
+			'url',
+			itemIndex,
+			'Video URL',
+			'Wire in the url field of a NemoVideo Export "Render" or "Get Status" step.',
+		);
 		url = requireHttpUrl(this, raw, itemIndex);
 	} else {
 		renderId = renderIdParameter(this, itemIndex);
@@ -96,10 +108,22 @@ export async function execute(
 	}
 
 	if (toolRun) {
-		return [{ json: { renderId: renderId ?? null, url: url ?? null, summary: url ? `The video is at ${url}` : `Render ${renderId} is ready; download it in a workflow (no URL was given).` } }];
+		return [
+			{
+				json: {
+					renderId: renderId ?? null,
+					url: url ?? null,
+					summary: url
+						? `The video is at ${url}`
+						: `Render ${renderId} is ready; download it in a workflow (no URL was given).`,
+				},
+			},
+		];
 	}
 
-	const fallbackName = renderId ? `${renderId}.mp4` : (url && decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '')) || 'video.mp4';
+	const fallbackName = renderId
+		? `${renderId}.mp4`
+		: (url && decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '')) || 'video.mp4';
 	const stored = await storeRenderedVideo(this, client, { url, renderId }, fileNameFor(options.fileName, fallbackName));
 	const json: IDataObject = {
 		renderId: renderId ?? null,
@@ -115,7 +139,8 @@ export async function execute(
 			...videoMetrics(stored),
 		},
 	};
-	if (stored.fallbackReason) json.downloadNote = `The result URL failed (${stored.fallbackReason}); the video came from NemoVideo's download endpoint.`;
+	if (stored.fallbackReason)
+		json.downloadNote = `The result URL failed (${stored.fallbackReason}); the video came from NemoVideo's download endpoint.`;
 	return [{ json, binary: { [binaryPropertyName]: stored.binary } }];
 }
 
@@ -123,13 +148,19 @@ function requireHttpUrl(ctx: IExecuteFunctions, value: string, itemIndex: number
 	const check = checkUrl(value, { anyFile: true });
 	if (check.ok) return check.url;
 	if (check.reason === 'percentEscape') {
-		throw new NodeOperationError(ctx.getNode(), `Video URL has a malformed percent-escape ("${check.bad}"): "${value}"`, {
-			itemIndex,
-			description: 'Correct the Video URL: write a literal % as %25, or wire in the url field of a NemoVideo Export "Render" or "Get Status" step unchanged.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Video URL has a malformed percent-escape ("${check.bad}"): "${value}"`,
+			{
+				itemIndex,
+				description:
+					'Correct the Video URL: write a literal % as %25, or wire in the url field of a NemoVideo Export "Render" or "Get Status" step unchanged.',
+			},
+		);
 	}
 	throw new NodeOperationError(ctx.getNode(), `Video URL is not a web address: "${value}"`, {
 		itemIndex,
-		description: 'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
+		description:
+			'Enter the http(s) URL of the rendered video, e.g. the url field of a NemoVideo Export "Render" or "Get Status" step.',
 	});
 }

@@ -10,10 +10,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { sessionIdProperty } from '../../shared/descriptions';
 import { summarizeDraft, type TimelineSummary } from '../../shared/timeline';
 import { isToolRun } from '../../shared/toolRun';
-import {
-	getSessionState,
-	type NemoVideoClient,
-} from '../../shared/transport';
+import { getSessionState, type NemoVideoClient } from '../../shared/transport';
 import { sessionIdParameter } from '../../shared/validation';
 import { submit } from './renderStart';
 import { waitForRender } from './renderWait';
@@ -178,7 +175,17 @@ export async function execute(
 	const summary = `Render ${submitted.renderId} is ready${what ? ` (${what})` : ''} after ${seconds} s${url && output !== 'binary' ? `: ${url}` : ''}`;
 
 	if (toolRun) {
-		return [{ json: { renderId: submitted.renderId, status: 'completed', url: url ?? null, durationSeconds: video?.durationSeconds ?? null, summary } }];
+		return [
+			{
+				json: {
+					renderId: submitted.renderId,
+					status: 'completed',
+					url: url ?? null,
+					durationSeconds: video?.durationSeconds ?? null,
+					summary,
+				},
+			},
+		];
 	}
 
 	const json: IDataObject = {
@@ -202,7 +209,8 @@ export async function execute(
 	if (stored) {
 		json.fileName = stored.binary.fileName ?? null;
 		json.mimeType = stored.binary.mimeType;
-		if (stored.fallbackReason) json.downloadNote = `The result URL failed (${stored.fallbackReason}); the video came from NemoVideo's download endpoint.`;
+		if (stored.fallbackReason)
+			json.downloadNote = `The result URL failed (${stored.fallbackReason}); the video came from NemoVideo's download endpoint.`;
 		return [{ json, binary: { [binaryPropertyName as string]: stored.binary } }];
 	}
 	return [{ json }];

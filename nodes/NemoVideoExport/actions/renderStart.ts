@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
-import { isCancellation, NemoVideoError, rephrased, startRender, type NemoVideoClient, type RenderJob } from '../../shared/transport';
+import {
+	isCancellation,
+	NemoVideoError,
+	rephrased,
+	startRender,
+	type NemoVideoClient,
+	type RenderJob,
+} from '../../shared/transport';
 import { cancelQuietly, type CancelOutcome } from './common';
 
 export interface Submitted {
@@ -16,7 +23,11 @@ function newRenderId(): string {
 }
 
 function isDuplicateId(error: unknown): boolean {
-	return error instanceof NemoVideoError && error.kind === 'request' && /duplicate|already exists|\bexists\b/i.test(error.message);
+	return (
+		error instanceof NemoVideoError &&
+		error.kind === 'request' &&
+		/duplicate|already exists|\bexists\b/i.test(error.message)
+	);
 }
 
 /**
@@ -53,7 +64,11 @@ export async function submit(
  * is not in any answer or session state the user could look at. The node makes one best-effort
  * cancel so that no render runs on unwatched, and names the render ID and the outcome.
  */
-async function unansweredStart(client: NemoVideoClient, error: NemoVideoError, renderId: string): Promise<NemoVideoError> {
+async function unansweredStart(
+	client: NemoVideoClient,
+	error: NemoVideoError,
+	renderId: string,
+): Promise<NemoVideoError> {
 	const outcome = await cancelQuietly(client, renderId);
 	const again = 'Run the Render again (export costs no credits).';
 	const hints: Record<CancelOutcome['result'], string> = {
@@ -64,5 +79,7 @@ async function unansweredStart(client: NemoVideoClient, error: NemoVideoError, r
 			: again,
 		failed: `Render ${renderId} may still be running on NemoVideo: check it with NemoVideo Export → Get Status (render ID ${renderId}) and stop it with Cancel if it is not wanted, or run the Render again (export costs no credits). If this keeps happening, check the network between n8n and NemoVideo.`,
 	};
-	return rephrased(error, `Starting render ${renderId} got no answer: ${error.message}; ${outcome.text}`, { hint: hints[outcome.result] });
+	return rephrased(error, `Starting render ${renderId} got no answer: ${error.message}; ${outcome.text}`, {
+		hint: hints[outcome.result],
+	});
 }

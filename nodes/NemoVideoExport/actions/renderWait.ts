@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { canceledError, getRender, isCancellation, NemoVideoError, type NemoVideoClient, type RenderJob } from '../../shared/transport';
+import {
+	canceledError,
+	getRender,
+	isCancellation,
+	NemoVideoError,
+	type NemoVideoClient,
+	type RenderJob,
+} from '../../shared/transport';
 import { adaptiveSchedule, pollUntilDone } from '../../shared/transport/renderPolling';
 import { cancelQuietly, explainRenderLookup, FINAL_RENDER_STATUSES, type CancelOutcome } from './common';
 import type { Submitted } from './renderStart';
@@ -24,7 +31,11 @@ export interface Finished {
  * status check that fails for good and a stopped execution all end in an error naming the render;
  * the last three cancel it on NemoVideo first (best effort), so no render runs on unwatched.
  */
-export async function waitForRender(client: NemoVideoClient, submitted: Submitted, maxWaitMs: number): Promise<Finished> {
+export async function waitForRender(
+	client: NemoVideoClient,
+	submitted: Submitted,
+	maxWaitMs: number,
+): Promise<Finished> {
 	const { renderId } = submitted;
 	const trail: IDataObject[] = [];
 	const note = (job: RenderJob, ms: number) => {
@@ -62,7 +73,9 @@ export async function waitForRender(client: NemoVideoClient, submitted: Submitte
 	if (!result.final) {
 		const outcome = await cancelQuietly(client, renderId);
 		const last = result.last;
-		const where = last ? ` (last status: ${last.status}${last.progress !== undefined ? `, ${last.progress}%` : ''})` : '';
+		const where = last
+			? ` (last status: ${last.status}${last.progress !== undefined ? `, ${last.progress}%` : ''})`
+			: '';
 		throw new NemoVideoError(
 			`The render did not finish within ${Math.round(maxWaitMs / 1000)} s${where}; ${outcome.text}`,
 			{
@@ -109,7 +122,9 @@ async function pollGaveUp(client: NemoVideoClient, error: unknown, renderId: str
 	const what = transient
 		? `NemoVideo's status checks of render ${renderId} kept failing`
 		: `NemoVideo refused the status check of render ${renderId}`;
-	const base = transient ? 'If this keeps happening, check the network between n8n and NemoVideo and the Base URL.' : error.hint;
+	const base = transient
+		? 'If this keeps happening, check the network between n8n and NemoVideo and the Base URL.'
+		: error.hint;
 	return new NemoVideoError(`${what}: ${error.message}; ${outcome.text}`, {
 		kind: error.kind,
 		hint: `${afterCancel[outcome.result]} ${base}`,

@@ -18,7 +18,8 @@ export const versionDescription: INodeTypeDescription = {
 	icon: ICON,
 	group: ['output'],
 	version: 1,
-	subtitle: '={{ {"render":"Render video","getStatus":"Get render status","download":"Download video","cancel":"Cancel render"}[$parameter["operation"]] }}',
+	subtitle:
+		'={{ {"render":"Render video","getStatus":"Get render status","download":"Download video","cancel":"Cancel render"}[$parameter["operation"]] }}',
 	description: 'Render a NemoVideo session’s timeline to MP4, wait for it, and download the video',
 	defaults: { name: 'NemoVideo Export' },
 	usableAsTool: true,

@@ -17,7 +17,8 @@ export function toCsv(columns: string[], rows: ReportRow[]): string {
 		return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 	};
 	const lines = [['group', 'series', ...columns].map(field).join(',')];
-	for (const row of rows) lines.push([row.group, row.series, ...columns.map((column) => row.values[column])].map(field).join(','));
+	for (const row of rows)
+		lines.push([row.group, row.series, ...columns.map((column) => row.values[column])].map(field).join(','));
 	return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -46,7 +47,9 @@ export function barChartSvg(title: string, metric: string, rows: ReportRow[]): s
 		const found = rows.find((row) => row.group === group && row.series === name)?.values[metric];
 		return typeof found === 'number' && Number.isFinite(found) ? found : undefined;
 	};
-	const values = rows.map((row) => row.values[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+	const values = rows
+		.map((row) => row.values[metric])
+		.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 	const top = values.length && values.every((v) => v >= 0 && v <= 1) ? 1 : niceMax(Math.max(0, ...values));
 	const barWidth = 26;
 	const left = 64;
@@ -75,7 +78,9 @@ export function barChartSvg(title: string, metric: string, rows: ReportRow[]): s
 			const v = value(group, name);
 			const centre = x0 + s * barWidth + (barWidth - 4) / 2;
 			if (v === undefined) {
-				parts.push(`<text x="${centre}" y="${topMargin + plotHeight - 4}" text-anchor="middle" font-size="10" fill="#888888">n/a</text>`);
+				parts.push(
+					`<text x="${centre}" y="${topMargin + plotHeight - 4}" text-anchor="middle" font-size="10" fill="#888888">n/a</text>`,
+				);
 				return;
 			}
 			const h = Math.max(0, topMargin + plotHeight - y(Math.min(v, top)));
@@ -84,10 +89,14 @@ export function barChartSvg(title: string, metric: string, rows: ReportRow[]): s
 				`<text x="${centre}" y="${topMargin + plotHeight - h - 4}" text-anchor="middle" font-size="10">${escape(String(Number(v.toPrecision(3))))}</text>`,
 			);
 		});
-		parts.push(`<text x="${left + g * groupWidth + groupWidth / 2}" y="${topMargin + plotHeight + 18}" text-anchor="middle">${escape(group)}</text>`);
+		parts.push(
+			`<text x="${left + g * groupWidth + groupWidth / 2}" y="${topMargin + plotHeight + 18}" text-anchor="middle">${escape(group)}</text>`,
+		);
 	});
 	parts.push(`<line x1="${left}" x2="${left}" y1="${topMargin}" y2="${topMargin + plotHeight}" stroke="#333333"/>`);
-	parts.push(`<line x1="${left}" x2="${width - 16}" y1="${topMargin + plotHeight}" y2="${topMargin + plotHeight}" stroke="#333333"/>`);
+	parts.push(
+		`<line x1="${left}" x2="${width - 16}" y1="${topMargin + plotHeight}" y2="${topMargin + plotHeight}" stroke="#333333"/>`,
+	);
 	series.forEach((name, s) => {
 		const lx = left + (s % 3) * 160;
 		const ly = topMargin + plotHeight + 40 + Math.floor(s / 3) * 22;

@@ -70,6 +70,7 @@ export async function readFrames(
 			}
 		}
 	}
-	if (filled !== 0) throw new ToolError(`ffmpeg's output ended inside a frame (${filled} of ${frameBytes} bytes)`, 'failed');
+	if (filled !== 0)
+		throw new ToolError(`ffmpeg's output ended inside a frame (${filled} of ${frameBytes} bytes)`, 'failed');
 	return frames;
 }

@@ -59,7 +59,10 @@ export function limitsFor(cancel: AbortSignal | undefined, deadlineMs: number): 
 export function stoppedBy(limits: Limits): ToolError | undefined {
 	if (limits.cancel?.aborted) return new ToolError('The execution was canceled while measuring the video', 'cancelled');
 	if (limits.deadline.aborted) {
-		return new ToolError(`Measuring the video took longer than ${Math.round(limits.deadlineMs / 1000)} s (the Timeout option)`, 'deadline');
+		return new ToolError(
+			`Measuring the video took longer than ${Math.round(limits.deadlineMs / 1000)} s (the Timeout option)`,
+			'deadline',
+		);
 	}
 	return undefined;
 }
@@ -77,7 +80,11 @@ export async function runTool(
 ): Promise<void> {
 	const early = stoppedBy(limits);
 	if (early) throw early;
-	const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: limits.signal, killSignal: 'SIGKILL' });
+	const child = spawn(binary, args, {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		signal: limits.signal,
+		killSignal: 'SIGKILL',
+	});
 	let stderr = '';
 	child.stderr.setEncoding('utf8');
 	child.stderr.on('data', (text: string) => {
@@ -112,7 +119,8 @@ export async function runToolText(binary: string, args: string[], limits: Limits
 		stdout.setEncoding('utf8');
 		for await (const chunk of stdout) {
 			text += chunk as string;
-			if (text.length > PROBE_STDOUT_LIMIT) throw new ToolError(`${basename(binary)} printed more than expected`, 'failed');
+			if (text.length > PROBE_STDOUT_LIMIT)
+				throw new ToolError(`${basename(binary)} printed more than expected`, 'failed');
 		}
 	});
 	return text;

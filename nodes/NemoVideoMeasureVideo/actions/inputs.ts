@@ -29,7 +29,9 @@ export class WorkFolder {
 	async fromBinary(ctx: IExecuteFunctions, itemIndex: number, property: string, name: string, signal: AbortSignal) {
 		const binary = ctx.helpers.assertBinaryData(itemIndex, property);
 		const path = join(this.path, name);
-		const source = binary.id ? await ctx.helpers.getBinaryStream(binary.id) : Readable.from([Buffer.from(binary.data, 'base64')]);
+		const source = binary.id
+			? await ctx.helpers.getBinaryStream(binary.id)
+			: Readable.from([Buffer.from(binary.data, 'base64')]);
 		await pipeline(source, createWriteStream(path), { signal });
 		return { path, fileName: binary.fileName ?? property };
 	}
@@ -46,7 +48,9 @@ export class WorkFolder {
 			});
 		}
 		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-			throw new NodeOperationError(ctx.getNode(), `Only http(s) URLs can be measured, not "${parsed.protocol}"`, { itemIndex });
+			throw new NodeOperationError(ctx.getNode(), `Only http(s) URLs can be measured, not "${parsed.protocol}"`, {
+				itemIndex,
+			});
 		}
 		const path = join(this.path, name);
 		let response: Response;
@@ -65,7 +69,9 @@ export class WorkFolder {
 				description: 'Check that the URL points at the file itself and has not expired.',
 			});
 		}
-		await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), createWriteStream(path), { signal });
+		await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), createWriteStream(path), {
+			signal,
+		});
 		return { path, fileName: decodeURIComponent(parsed.pathname.split('/').pop() || name) };
 	}
 }

@@ -46,7 +46,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					? await folder.fromBinary(this, itemIndex, entry, name, limits.signal)
 					: await folder.fromUrl(this, itemIndex, entry, name, limits.signal);
 			const label = settings.sourceInput === 'binary' ? `${entry}: ${file.fileName}` : entry;
-			sources.push(await sourceOrError(this, itemIndex, () => prepareSource(tools, file.path, label, facts, settings.fit, limits), label));
+			sources.push(
+				await sourceOrError(
+					this,
+					itemIndex,
+					() => prepareSource(tools, file.path, label, facts, settings.fit, limits),
+					label,
+				),
+			);
 		}
 		const metrics = new FrameMetrics(facts.width, facts.height, facts.range, sources, sharpnessStep(facts.frameRate));
 		await decodeLuma(tools, video.path, facts, limits, (frame, previous) => metrics.add(frame, previous));
@@ -76,23 +83,36 @@ function readSettings(ctx: IExecuteFunctions, itemIndex: number): Settings {
 	const video = videoInput === 'binary' ? text('videoBinaryProperty') : text('videoUrl');
 	const sourceInput = ctx.getNodeParameter('sourceInput', itemIndex, 'binary') as Settings['sourceInput'];
 	const sources =
-		sourceInput === 'none' ? [] : splitList(sourceInput === 'binary' ? text('sourceBinaryProperties') : text('sourceUrls'), sourceInput === 'url' ? 'urls' : 'names');
+		sourceInput === 'none'
+			? []
+			: splitList(
+					sourceInput === 'binary' ? text('sourceBinaryProperties') : text('sourceUrls'),
+					sourceInput === 'url' ? 'urls' : 'names',
+				);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const fail = (message: string, description: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+	const fail = (message: string, description: string) =>
+		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	if (video === '') {
 		throw videoInput === 'binary'
 			? fail('Video Binary Field is empty', 'Enter the name of the binary field that holds the MP4, e.g. data.')
 			: fail('Video URL is empty', 'Enter the address of the MP4, e.g. the url a NemoVideo Export Render returns.');
 	}
 	if (sourceInput !== 'none' && sources.length === 0) {
-		throw fail('No source image given', 'Name the binary field(s) or URL(s) of the source image(s), or set Source Images to None to skip fidelity.');
+		throw fail(
+			'No source image given',
+			'Name the binary field(s) or URL(s) of the source image(s), or set Source Images to None to skip fidelity.',
+		);
 	}
 	const resolution = text('expectedResolution');
 	if (resolution !== '' && !parseResolution(resolution)) {
-		throw fail(`Expected Resolution "${resolution}" is not WIDTHxHEIGHT`, 'Enter it like 1920x1080, or leave it empty.');
+		throw fail(
+			`Expected Resolution "${resolution}" is not WIDTHxHEIGHT`,
+			'Enter it like 1920x1080, or leave it empty.',
+		);
 	}
 	const timeoutSeconds = Number(options.timeoutSeconds ?? 600);
-	if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw fail('Timeout must be more than 0 seconds', 'Enter how long one video may take to measure.');
+	if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+		throw fail('Timeout must be more than 0 seconds', 'Enter how long one video may take to measure.');
 	return {
 		videoInput,
 		video,
@@ -118,7 +138,12 @@ function runFacts(json: IDataObject): IDataObject | null {
 	return { ...(json.renderId ? { renderId: json.renderId } : {}), ...(metrics as IDataObject) };
 }
 
-async function sourceOrError<T>(ctx: IExecuteFunctions, itemIndex: number, prepare: () => Promise<T>, label: string): Promise<T> {
+async function sourceOrError<T>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	prepare: () => Promise<T>,
+	label: string,
+): Promise<T> {
 	try {
 		return await prepare();
 	} catch (error) {
@@ -146,5 +171,8 @@ function nodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, li
 		deadline: 'Raise Options → Timeout, or measure a shorter video. ffmpeg was stopped.',
 		failed: `Check that the input is a video file (MP4, MOV, WebM…).${reason.stderr ? ` ffmpeg said: ${named(reason.stderr.trim().slice(-500))}` : ''}`,
 	};
-	return new NodeOperationError(ctx.getNode(), named(reason.message), { itemIndex, description: descriptions[reason.kind] });
+	return new NodeOperationError(ctx.getNode(), named(reason.message), {
+		itemIndex,
+		description: descriptions[reason.kind],
+	});
 }

@@ -37,12 +37,17 @@ const fields: INodeProperties[] = [
 		name: 'sourceInput',
 		type: 'options',
 		options: [
-			{ name: 'Binary Fields', value: 'binary', description: 'The image(s) the video was made from, in binary fields of the item' },
+			{
+				name: 'Binary Fields',
+				value: 'binary',
+				description: 'The image(s) the video was made from, in binary fields of the item',
+			},
 			{ name: 'URLs', value: 'url', description: 'The image(s) the video was made from, as addresses' },
 			{ name: 'None', value: 'none', description: 'Skip fidelity (SSIM, PSNR); measure the video alone' },
 		],
 		default: 'binary',
-		description: 'What the video is compared with: the first frame with the first image, and every image with its best-matching frame',
+		description:
+			'What the video is compared with: the first frame with the first image, and every image with its best-matching frame',
 	},
 	{
 		displayName: 'Image Binary Fields',
@@ -118,8 +123,17 @@ const fields: INodeProperties[] = [
 				name: 'fit',
 				type: 'options',
 				options: [
-					{ name: 'Contain (Letterbox)', value: 'contain', description: 'Image scaled to fit inside the frame, aspect kept, centred; only the area it covers is compared' },
-					{ name: 'Cover (Crop)', value: 'cover', description: 'Image scaled to fill the frame, aspect kept, centred and cropped' },
+					{
+						name: 'Contain (Letterbox)',
+						value: 'contain',
+						description:
+							'Image scaled to fit inside the frame, aspect kept, centred; only the area it covers is compared',
+					},
+					{
+						name: 'Cover (Crop)',
+						value: 'cover',
+						description: 'Image scaled to fill the frame, aspect kept, centred and cropped',
+					},
 					{ name: 'Stretch', value: 'stretch', description: 'Image scaled to the frame’s size, aspect ignored' },
 				],
 				default: 'contain',

@@ -87,7 +87,9 @@ export function buildReport(input: ReportInput): IDataObject {
 	const quality: IDataObject = {
 		firstFrameSsim: perSource[0]?.firstFrameSsim ?? null,
 		firstFramePsnr: r2(metrics.firstFramePsnr),
-		meanBestMatchSsim: perSource.length ? r4(perSource.reduce((sum, s) => sum + (s.bestMatchSsim ?? 0), 0) / perSource.length) : null,
+		meanBestMatchSsim: perSource.length
+			? r4(perSource.reduce((sum, s) => sum + (s.bestMatchSsim ?? 0), 0) / perSource.length)
+			: null,
 		flickerScore: r4(metrics.flickerScore),
 		motionIntensity: r2(metrics.motionIntensity),
 		frozenFrameRatio: r4(metrics.frozenFrameRatio),

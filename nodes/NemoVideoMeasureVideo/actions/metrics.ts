@@ -62,7 +62,9 @@ export class FrameMetrics {
 		private readonly sharpnessEvery = 1,
 	) {
 		this.pixels = width * height;
-		this.blackLevel = Math.trunc(range === 'full' ? BLACK_PIXEL_FRACTION * 255 : 16 + BLACK_PIXEL_FRACTION * (235 - 16));
+		this.blackLevel = Math.trunc(
+			range === 'full' ? BLACK_PIXEL_FRACTION * 255 : 16 + BLACK_PIXEL_FRACTION * (235 - 16),
+		);
 		this.toFull = range === 'full' ? 1 : 255 / 219;
 		this.results = sources.map(() => ({ bestFrame: -1, bestSsim: -Infinity, firstFrameSsim: NaN }));
 	}

@@ -84,7 +84,11 @@ export async function probeVideo(tools: Tools, path: string, limits: Limits): Pr
 }
 
 /** Width and height of an image (its first video stream, as ffmpeg decodes it). */
-export async function probeImage(tools: Tools, path: string, limits: Limits): Promise<{ width: number; height: number }> {
+export async function probeImage(
+	tools: Tools,
+	path: string,
+	limits: Limits,
+): Promise<{ width: number; height: number }> {
 	const output = await probe(tools, path, limits);
 	const stream = output.streams?.find((entry) => entry.codec_type === 'video');
 	if (!stream?.width || !stream.height) throw new ToolError('ffprobe cannot read it as an image', 'failed');

@@ -93,7 +93,8 @@ export const execute: BatchOperation<ReportRow> = {
 		if (!json.quality || typeof json.quality !== 'object') {
 			throw new NodeOperationError(this.getNode(), `Item ${itemIndex + 1} has no measurement to report`, {
 				itemIndex,
-				description: 'Put Build Report after a Measure Video step (Operation: Measure); its items carry quality, video and run.',
+				description:
+					'Put Build Report after a Measure Video step (Operation: Measure); its items carry quality, video and run.',
 			});
 		}
 		const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();

@@ -30,7 +30,10 @@ export function layout(fit: Fit, frame: { width: number; height: number }, image
 	if (fit === 'stretch') return { scaled: { width: W, height: H }, rect: { x: 0, y: 0, width: W, height: H } };
 	if (fit === 'cover') {
 		const scale = Math.max(W / image.width, H / image.height);
-		const scaled = { width: Math.max(W, Math.round(image.width * scale)), height: Math.max(H, Math.round(image.height * scale)) };
+		const scaled = {
+			width: Math.max(W, Math.round(image.width * scale)),
+			height: Math.max(H, Math.round(image.height * scale)),
+		};
 		return { scaled, rect: { x: 0, y: 0, width: W, height: H } };
 	}
 	const scale = Math.min(W / image.width, H / image.height);
@@ -63,11 +66,34 @@ export async function prepareSource(
 	];
 	const luma = await runToolBytes(
 		tools.ffmpeg,
-		['-nostdin', '-v', 'error', '-i', path, '-frames:v', '1', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
+		[
+			'-nostdin',
+			'-v',
+			'error',
+			'-i',
+			path,
+			'-frames:v',
+			'1',
+			'-vf',
+			filters.join(','),
+			'-f',
+			'rawvideo',
+			'-pix_fmt',
+			'gray',
+			'pipe:1',
+		],
 		limits,
 		rect.width * rect.height,
 	);
 	const factor = analysisFactor(rect.width, rect.height);
 	const plane = downsample(luma, rect.width, { x: 0, y: 0, width: rect.width, height: rect.height }, factor);
-	return { label, imageWidth: image.width, imageHeight: image.height, rect, luma, factor, reference: new SsimReference(plane) };
+	return {
+		label,
+		imageWidth: image.width,
+		imageHeight: image.height,
+		rect,
+		luma,
+		factor,
+		reference: new SsimReference(plane),
+	};
 }

@@ -92,7 +92,8 @@ export class SsimReference {
 	constructor(readonly plane: Plane) {
 		this.blocksX = plane.width >> 2;
 		this.blocksY = plane.height >> 2;
-		if (this.blocksX < 2 || this.blocksY < 2) throw new Error(`An image of ${plane.width}×${plane.height} is too small for SSIM (8×8 at least)`);
+		if (this.blocksX < 2 || this.blocksY < 2)
+			throw new Error(`An image of ${plane.width}×${plane.height} is too small for SSIM (8×8 at least)`);
 		const blocks = this.blocksX * this.blocksY;
 		this.sum = new Float64Array(blocks);
 		this.sumSquares = new Float64Array(blocks);
@@ -114,8 +115,14 @@ export class SsimReference {
 				const s1 = this.frameSum[i] + this.frameSum[i + 1] + this.frameSum[j] + this.frameSum[j + 1];
 				const s2 = this.sum[i] + this.sum[i + 1] + this.sum[j] + this.sum[j + 1];
 				const ss =
-					this.frameSquares[i] + this.frameSquares[i + 1] + this.frameSquares[j] + this.frameSquares[j + 1] +
-					this.sumSquares[i] + this.sumSquares[i + 1] + this.sumSquares[j] + this.sumSquares[j + 1];
+					this.frameSquares[i] +
+					this.frameSquares[i + 1] +
+					this.frameSquares[j] +
+					this.frameSquares[j + 1] +
+					this.sumSquares[i] +
+					this.sumSquares[i + 1] +
+					this.sumSquares[j] +
+					this.sumSquares[j + 1];
 				const s12 = this.cross[i] + this.cross[i + 1] + this.cross[j] + this.cross[j + 1];
 				const variances = ss * 64 - s1 * s1 - s2 * s2;
 				const covariance = s12 * 64 - s1 * s2;

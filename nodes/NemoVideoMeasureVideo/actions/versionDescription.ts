@@ -33,7 +33,8 @@ export const versionDescription: INodeTypeDescription = {
 					name: 'Build Report',
 					value: 'report',
 					action: 'Build a report of measured videos',
-					description: 'One item with a table (CSV) of all measured items and a bar chart (SVG) of one metric, by group and series',
+					description:
+						'One item with a table (CSV) of all measured items and a bar chart (SVG) of one metric, by group and series',
 				},
 			],
 			default: 'measure',

@@ -20,7 +20,8 @@ const properties: INodeProperties[] = [
 		name: 'includeRawState',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to add the full session state as returned by NemoVideo (draft, media, analyses) under "state"',
+		description:
+			'Whether to add the full session state as returned by NemoVideo (draft, media, analyses) under "state"',
 		// As an AI tool the node always answers in short (see toolJson): no raw state.
 		displayOptions: { show: { '@tool': [false] } },
 	},

@@ -27,7 +27,9 @@ export function assignFiles(parts: SentPart[][], uploaded: UploadedFile[]): Item
 	const total = parts.reduce((sum, item) => sum + item.length, 0);
 	if (uploaded.length === total) {
 		let offset = 0;
-		return parts.map((item) => ({ files: item.map((part) => describeFile(uploaded[offset++], part.origin, part.convertedFrom)) }));
+		return parts.map((item) => ({
+			files: item.map((part) => describeFile(uploaded[offset++], part.origin, part.convertedFrom)),
+		}));
 	}
 	const left = [...uploaded];
 	const matched = parts.map((item) =>
@@ -54,7 +56,8 @@ export function assignFiles(parts: SentPart[][], uploaded: UploadedFile[]): Item
 		const files = matched[position].filter(isDefined);
 		if (!affected[position]) return { files };
 		const missing = item.filter((_, index) => matched[position][index] === undefined).map((part) => `"${part.name}"`);
-		const notMatched = missing.length > 0 ? `, and the answer could not be matched to this item's file(s) ${missing.join(', ')}` : '';
+		const notMatched =
+			missing.length > 0 ? `, and the answer could not be matched to this item's file(s) ${missing.join(', ')}` : '';
 		const leftOver =
 			unmatchedFiles.length > 0
 				? ' The files of the answer that matched none of the files sent are in unmatchedFiles (the same list on every item affected).'

@@ -43,12 +43,18 @@ async function convertOne(fileName: string, open: () => Promise<Readable>): Prom
 	const heic = await readAll(fileName, await open());
 	const pixels = largestImagePixels(heic);
 	if (pixels > MAX_HEIC_PIXELS) {
-		throw refused(`HEIC photo "${fileName}" is ${Math.round(pixels / 1e6)} megapixels, more than the ${MAX_HEIC_PIXELS / 1e6} the node converts (to keep memory bounded)`, 'fileSize');
+		throw refused(
+			`HEIC photo "${fileName}" is ${Math.round(pixels / 1e6)} megapixels, more than the ${MAX_HEIC_PIXELS / 1e6} the node converts (to keep memory bounded)`,
+			'fileSize',
+		);
 	}
 	try {
 		return await inWorker(heic);
 	} catch (error) {
-		throw refused(`HEIC photo "${fileName}" could not be converted to JPEG (${(error as Error)?.message ?? String(error)})`, 'fileType');
+		throw refused(
+			`HEIC photo "${fileName}" could not be converted to JPEG (${(error as Error)?.message ?? String(error)})`,
+			'fileType',
+		);
 	}
 }
 
@@ -71,7 +77,11 @@ function inWorker(heic: Buffer): Promise<Buffer> {
 			void worker.terminate();
 		};
 		worker.once('message', (message: { jpeg?: Uint8Array; error?: string }) =>
-			settle(() => (message.jpeg ? resolve(Buffer.from(message.jpeg.buffer, message.jpeg.byteOffset, message.jpeg.byteLength)) : reject(new Error(message.error ?? 'no image')))),
+			settle(() =>
+				message.jpeg
+					? resolve(Buffer.from(message.jpeg.buffer, message.jpeg.byteOffset, message.jpeg.byteLength))
+					: reject(new Error(message.error ?? 'no image')),
+			),
 		);
 		worker.once('error', (error) => settle(() => reject(error)));
 		worker.once('exit', (code) => settle(() => reject(new Error(`the converter stopped (exit code ${code})`))));
@@ -93,7 +103,10 @@ async function readAll(fileName: string, stream: Readable): Promise<Buffer> {
 			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
 			length += buffer.length;
 			if (length > MAX_HEIC_BYTES) {
-				throw refused(`HEIC photo "${fileName}" is larger than ${formatBytes(MAX_HEIC_BYTES)}, the most the node converts`, 'fileSize');
+				throw refused(
+					`HEIC photo "${fileName}" is larger than ${formatBytes(MAX_HEIC_BYTES)}, the most the node converts`,
+					'fileSize',
+				);
 			}
 			parts.push(buffer);
 		}
@@ -106,7 +119,11 @@ async function readAll(fileName: string, stream: Readable): Promise<Buffer> {
 /** Width × height of the largest image in the file, from its `ispe` boxes (0 when none is found). */
 function largestImagePixels(heic: Buffer): number {
 	let largest = 0;
-	for (let at = heic.indexOf('ispe', 4, 'latin1'); at >= 4 && at + 16 <= heic.length; at = heic.indexOf('ispe', at + 4, 'latin1')) {
+	for (
+		let at = heic.indexOf('ispe', 4, 'latin1');
+		at >= 4 && at + 16 <= heic.length;
+		at = heic.indexOf('ispe', at + 4, 'latin1')
+	) {
 		// box: size(4) 'ispe' version+flags(4) width(4) height(4)
 		largest = Math.max(largest, heic.readUInt32BE(at + 8) * heic.readUInt32BE(at + 12));
 	}

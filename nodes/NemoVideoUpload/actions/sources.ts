@@ -24,14 +24,20 @@ export interface CheckedFile extends UploadSource {
  * as streams (the head once, then reopened from the start for the upload); inline base64 binaries
  * are decoded once, as they are already in memory.
  */
-export async function binaryFiles(ctx: IExecuteFunctions, itemIndex: number, convertHeic: boolean): Promise<CheckedFile[]> {
+export async function binaryFiles(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	convertHeic: boolean,
+): Promise<CheckedFile[]> {
 	const item = ctx.getInputData()[itemIndex];
 	const available = Object.keys(item.binary ?? {});
 	const fields = selectedFields(ctx, itemIndex, available);
 	const files: CheckedFile[] = [];
 	for (const field of fields) {
 		const binary = item.binary?.[field] as IBinaryData;
-		const file = binary.id ? await storedFile(ctx, itemIndex, field, binary, binary.id, convertHeic) : inlineFile(ctx, itemIndex, field, binary, convertHeic);
+		const file = binary.id
+			? await storedFile(ctx, itemIndex, field, binary, binary.id, convertHeic)
+			: inlineFile(ctx, itemIndex, field, binary, convertHeic);
 		files.push(file);
 	}
 	return files;
@@ -40,7 +46,9 @@ export async function binaryFiles(ctx: IExecuteFunctions, itemIndex: number, con
 /** The URLs of one item: a text (one per line, or comma separated) or an array from an expression. */
 export function itemUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const raw = ctx.getNodeParameter('urls', itemIndex, '') as unknown;
-	const values = (Array.isArray(raw) ? raw : [raw]).filter((value) => value !== null && value !== undefined).map(String);
+	const values = (Array.isArray(raw) ? raw : [raw])
+		.filter((value) => value !== null && value !== undefined)
+		.map(String);
 	const urls = values.flatMap((value) =>
 		value
 			.split(/\s+|,(?=\s*https?:\/\/)/i)
@@ -50,12 +58,17 @@ export function itemUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	if (urls.length === 0) {
 		throw new NodeOperationError(ctx.getNode(), 'URLs is empty', {
 			itemIndex,
-			description: 'Give one or more public http(s) addresses of image, video or audio files, one per line or separated by commas, or an expression returning them, e.g. {{ $json.imageUrl }}.',
+			description:
+				'Give one or more public http(s) addresses of image, video or audio files, one per line or separated by commas, or an expression returning them, e.g. {{ $json.imageUrl }}.',
 		});
 	}
 	return urls.map((url) => {
 		const check = checkUrl(url);
-		if (!check.ok) throw new NodeOperationError(ctx.getNode(), check.message, { itemIndex, description: `${check.fix} Nothing was uploaded for this item.` });
+		if (!check.ok)
+			throw new NodeOperationError(ctx.getNode(), check.message, {
+				itemIndex,
+				description: `${check.fix} Nothing was uploaded for this item.`,
+			});
 		return check.url;
 	});
 }
@@ -73,7 +86,10 @@ function selectedFields(ctx: IExecuteFunctions, itemIndex: number, available: st
 	}
 	if (selection === 'all') return available;
 	const raw = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '');
-	const fields = raw.split(',').map((field) => field.trim()).filter((field) => field !== '');
+	const fields = raw
+		.split(',')
+		.map((field) => field.trim())
+		.filter((field) => field !== '');
 	if (fields.length === 0) {
 		throw new NodeOperationError(ctx.getNode(), 'Input Binary Fields is empty', {
 			itemIndex,
@@ -116,7 +132,13 @@ async function storedFile(
 	});
 }
 
-function inlineFile(ctx: IExecuteFunctions, itemIndex: number, field: string, binary: IBinaryData, convertHeic: boolean): CheckedFile {
+function inlineFile(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	binary: IBinaryData,
+	convertHeic: boolean,
+): CheckedFile {
 	const buffer = Buffer.from(binary.data ?? '', BINARY_ENCODING);
 	return checked(ctx, itemIndex, field, binary, buffer.subarray(0, HEAD_BYTES), buffer.length, undefined, convertHeic, {
 		open: async () => Readable.from([buffer], { objectMode: false }),
@@ -136,7 +158,10 @@ function checked(
 	reader: Pick<UploadSource, 'open' | 'replayable'>,
 ): CheckedFile {
 	const fileName = binary.fileName || metadata?.fileName || '';
-	const check = checkFile({ fileName, mimeType: binary.mimeType || metadata?.mimeType, size, head }, { convertHeic, maxHeicBytes: MAX_HEIC_BYTES });
+	const check = checkFile(
+		{ fileName, mimeType: binary.mimeType || metadata?.mimeType, size, head },
+		{ convertHeic, maxHeicBytes: MAX_HEIC_BYTES },
+	);
 	if (!check.ok) {
 		throw new NodeOperationError(ctx.getNode(), `${check.message} (binary field "${field}")`, {
 			itemIndex,
@@ -146,7 +171,14 @@ function checked(
 	if (check.convert === 'heicToJpeg') {
 		// Converted when its part is reached (one at a time); the JPEG's size is known only then.
 		const shown = fileName || check.uploadName;
-		return { field, fileName: check.uploadName, contentType: check.contentType, convertedFrom: shown, replayable: reader.replayable, open: async () => Readable.from([await heicToJpeg(shown, reader.open)]) };
+		return {
+			field,
+			fileName: check.uploadName,
+			contentType: check.contentType,
+			convertedFrom: shown,
+			replayable: reader.replayable,
+			open: async () => Readable.from([await heicToJpeg(shown, reader.open)]),
+		};
 	}
 	return { field, fileName: check.uploadName, contentType: check.contentType, size, ...reader };
 }

@@ -9,7 +9,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { sessionIdProperty } from '../../shared/descriptions';
 import type { BatchOperation } from '../../shared/router';
-import { canceledError, isCancellation, NemoVideoError, uploadUrls, type NemoVideoClient } from '../../shared/transport';
+import {
+	canceledError,
+	isCancellation,
+	NemoVideoError,
+	uploadUrls,
+	type NemoVideoClient,
+} from '../../shared/transport';
 import { uploadSources } from '../../shared/transport/multipart';
 import { confirmedUpload, type ConfirmedUpload } from '../../shared/transport/uploadConfirm';
 import { sessionIdOrNewSession } from '../../shared/sessionId';
@@ -38,7 +44,8 @@ const properties: INodeProperties[] = [
 			{
 				name: 'URL',
 				value: 'url',
-				description: 'Public http(s) addresses that NemoVideo downloads itself. Use this when the node runs as an AI agent tool: tools cannot pass files.',
+				description:
+					'Public http(s) addresses that NemoVideo downloads itself. Use this when the node runs as an AI agent tool: tools cannot pass files.',
 			},
 		],
 		default: 'binary',
@@ -75,7 +82,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/photo.jpg',
 		displayOptions: { show: { source: ['url'] } },
-		description: 'Public http(s) addresses of image, video or audio files, one per line or separated by commas; an expression may return an array',
+		description:
+			'Public http(s) addresses of image, video or audio files, one per line or separated by commas; an expression may return an array',
 	},
 	{
 		displayName: 'Options',
@@ -89,21 +97,24 @@ const properties: INodeProperties[] = [
 				name: 'combineItems',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to upload the files of all items (with the same Session ID) in one request instead of one request per item. Each input item still gets its own output item listing its files.',
+				description:
+					'Whether to upload the files of all items (with the same Session ID) in one request instead of one request per item. Each input item still gets its own output item listing its files.',
 			},
 			{
 				displayName: 'Convert HEIC to JPEG',
 				name: 'convertHeic',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to convert HEIC/HEIF photos (the iPhone’s format, e.g. from a Google Drive folder) to JPEG before uploading them; NemoVideo does not accept HEIC. On when not added. Off: HEIC files are refused before anything is sent.',
+				description:
+					'Whether to convert HEIC/HEIF photos (the iPhone’s format, e.g. from a Google Drive folder) to JPEG before uploading them; NemoVideo does not accept HEIC. On when not added. Off: HEIC files are refused before anything is sent.',
 			},
 			{
 				displayName: 'Keep Input Binary Data',
 				name: 'keepBinary',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to pass the input item’s binary data on to the output item. Off by default: files can be large, and the uploaded copies are on NemoVideo’s CDN (cdnUrl).',
+				description:
+					'Whether to pass the input item’s binary data on to the output item. Off by default: files can be large, and the uploaded copies are on NemoVideo’s CDN (cdnUrl).',
 			},
 		],
 	},
@@ -143,7 +154,11 @@ export const execute: BatchOperation<Prepared> = {
 		const parts: SentPart[][] = batch.map(({ prepared }) =>
 			prepared.source === 'url'
 				? prepared.urls.map((url) => ({ name: lastSegment(url), origin: url }))
-				: prepared.files.map((file) => ({ name: file.fileName, origin: file.field, convertedFrom: file.convertedFrom })),
+				: prepared.files.map((file) => ({
+						name: file.fileName,
+						origin: file.field,
+						convertedFrom: file.convertedFrom,
+					})),
 		);
 		const first = batch[0].prepared;
 		let outcome: ConfirmedUpload;
@@ -154,7 +169,13 @@ export const execute: BatchOperation<Prepared> = {
 							client,
 							sessionId,
 							parts.flat().map((part) => ({ name: part.name, url: part.origin })),
-							async (pending) => await uploadUrls(client, sessionId, pending.map((part) => part.url), { timeoutMs: URL_UPLOAD_TIMEOUT_MS }),
+							async (pending) =>
+								await uploadUrls(
+									client,
+									sessionId,
+									pending.map((part) => part.url),
+									{ timeoutMs: URL_UPLOAD_TIMEOUT_MS },
+								),
 							{ replayable: true, maxAttempts: 2 },
 						)
 					: await uploadSources(

@@ -20,7 +20,11 @@ function urlSourceInTools(properties: INodeProperties[]): INodeProperties[] {
 		const show = property.displayOptions?.show ?? {};
 		return [
 			{ ...property, displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [false] } } },
-			{ ...property, default: 'url', displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [true] } } },
+			{
+				...property,
+				default: 'url',
+				displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [true] } },
+			},
 		];
 	});
 }
@@ -50,7 +54,8 @@ export const versionDescription: INodeTypeDescription = {
 					name: 'Upload',
 					value: 'upload',
 					action: 'Upload files to a session',
-					description: 'Send files (binary data, or URLs NemoVideo downloads) into a session; returns their CDN URLs and media details',
+					description:
+						'Send files (binary data, or URLs NemoVideo downloads) into a session; returns their CDN URLs and media details',
 				},
 			],
 			default: 'upload',
@@ -89,7 +94,8 @@ function toolJson(json: IDataObject): IDataObject {
 		}),
 	};
 	if (files.length > TOOL_FILES) short.moreFiles = files.length - TOOL_FILES;
-	for (const key of ['note', 'warning']) if (typeof json[key] === 'string') short[key] = excerpt(json[key] as string, 400);
+	for (const key of ['note', 'warning'])
+		if (typeof json[key] === 'string') short[key] = excerpt(json[key] as string, 400);
 	return short;
 }
 

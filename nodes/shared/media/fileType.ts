@@ -67,8 +67,10 @@ export function describeContent(head: Uint8Array): string {
 	const text = textExcerpt(b);
 	if (text !== undefined) {
 		const lower = text.trimStart().toLowerCase();
-		if (lower.startsWith('<!doctype html') || lower.startsWith('<html')) return 'an HTML page (often a login or error page instead of the file)';
-		if (lower.startsWith('<svg') || (lower.startsWith('<?xml') && /<svg/.test(b.toString('utf8').toLowerCase()))) return 'an SVG image';
+		if (lower.startsWith('<!doctype html') || lower.startsWith('<html'))
+			return 'an HTML page (often a login or error page instead of the file)';
+		if (lower.startsWith('<svg') || (lower.startsWith('<?xml') && /<svg/.test(b.toString('utf8').toLowerCase())))
+			return 'an SVG image';
 		if (lower.startsWith('<')) return 'XML or HTML text';
 		if (lower.startsWith('{') || lower.startsWith('[')) return 'JSON text';
 		return `text ("${text.length > 24 ? `${text.slice(0, 24)}…` : text}")`;
@@ -168,7 +170,12 @@ export function checkFile(file: FileFacts, options: CheckOptions = {}): FileChec
 	}
 	if (content.name === 'heic') return checkHeic(file, shown, foundText, options);
 	const uploadName = extension === '' ? `${file.fileName || 'file'}.${content.extension}` : file.fileName;
-	return { ok: true, format: content, uploadName, contentType: NEUTRAL_MIME_TYPES.has(mimeType) ? content.mimeType : mimeType };
+	return {
+		ok: true,
+		format: content,
+		uploadName,
+		contentType: NEUTRAL_MIME_TYPES.has(mimeType) ? content.mimeType : mimeType,
+	};
 }
 
 function checkHeic(file: FileFacts, shown: string, found: string, options: CheckOptions): FileCheck {
@@ -192,7 +199,13 @@ function checkHeic(file: FileFacts, shown: string, found: string, options: Check
 		};
 	}
 	const base = file.fileName.replace(/\.(heic|heif)$/i, '');
-	return { ok: true, format: FORMATS.jpeg, uploadName: `${base || 'photo'}.jpg`, contentType: 'image/jpeg', convert: 'heicToJpeg' };
+	return {
+		ok: true,
+		format: FORMATS.jpeg,
+		uploadName: `${base || 'photo'}.jpg`,
+		contentType: 'image/jpeg',
+		convert: 'heicToJpeg',
+	};
 }
 
 /** Reads up to `bytes` leading bytes of a stream, then closes it. */
@@ -216,9 +229,11 @@ export async function readHead(stream: Readable, bytes = HEAD_BYTES): Promise<Bu
 function isoBrandFormat(b: Buffer): MediaFormat | undefined {
 	const boxSize = b.readUInt32BE(0);
 	const brands = [b.toString('latin1', 8, 12)];
-	for (let offset = 16; offset + 4 <= Math.min(boxSize, b.length); offset += 4) brands.push(b.toString('latin1', offset, offset + 4));
+	for (let offset = 16; offset + 4 <= Math.min(boxSize, b.length); offset += 4)
+		brands.push(b.toString('latin1', offset, offset + 4));
 	if (brands[0] === 'avif' || brands[0] === 'avis') return undefined;
-	if (brands.some((brand) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand))) return FORMATS.heic;
+	if (brands.some((brand) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)))
+		return FORMATS.heic;
 	if (brands.some((brand) => ['M4A ', 'M4B ', 'M4P '].includes(brand))) return FORMATS.m4a;
 	if (brands[0] === 'qt  ') return FORMATS.mov;
 	return FORMATS.mp4;

@@ -75,7 +75,11 @@ interface FullResponse {
 }
 
 /** Whether the service still accepts a stored anonymous token (a cheap credits call). */
-export async function isTokenAccepted(request: HelperRequest, connection: NemoVideoConnection, attempt?: TokenAttempt): Promise<boolean> {
+export async function isTokenAccepted(
+	request: HelperRequest,
+	connection: NemoVideoConnection,
+	attempt?: TokenAttempt,
+): Promise<boolean> {
 	const response = (await request({
 		method: 'GET',
 		url: `${connection.baseUrl}/api/credits/balance/simple`,
@@ -121,7 +125,9 @@ export async function requestAnonymousToken(
 		return fail({
 			kind: 'failed',
 			timedOut,
-			message: timedOut ? `no answer within ${seconds(TOKEN_LIMITS.requestTimeoutMs)}` : (error as Error)?.message ?? String(error),
+			message: timedOut
+				? `no answer within ${seconds(TOKEN_LIMITS.requestTimeoutMs)}`
+				: ((error as Error)?.message ?? String(error)),
 		});
 	}
 	const body = response.body ?? {};
@@ -129,13 +135,21 @@ export async function requestAnonymousToken(
 	if (response.statusCode === 429) {
 		if (/\bIP\b/i.test(said)) {
 			const retryAfter = Number(response.headers?.['retry-after']);
-			return fail({ kind: 'ipLimited', message: said, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined });
+			return fail({
+				kind: 'ipLimited',
+				message: said,
+				retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+			});
 		}
 		return fail({ kind: 'clientRefused', message: said || 'HTTP 429' });
 	}
 	const token = body.data?.token;
 	if (response.statusCode !== 200 || body.code !== 0 || typeof token !== 'string' || token === '') {
-		return fail({ kind: 'failed', timedOut: false, message: `HTTP ${String(response.statusCode)}, code ${String(body.code)}: ${said || 'no message'}` });
+		return fail({
+			kind: 'failed',
+			timedOut: false,
+			message: `HTTP ${String(response.statusCode)}, code ${String(body.code)}: ${said || 'no message'}`,
+		});
 	}
 	attempt.outcome = { kind: 'issued' };
 	const userId = body.data?.user_id;

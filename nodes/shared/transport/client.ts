@@ -2,9 +2,23 @@ import type { ClientOptions, CallSpec, OpenedStream, TokenSource } from './callS
 import { attributionHeaders, isAnonymous, isOwnOrigin, type NemoVideoConnection } from './connection';
 import { excerpt, parseJson, unwrapEnvelope } from './envelope';
 import { describeFailure, isTokenRejection, redact, type FailedResponse } from './errors';
-import { abortableSleep, headerValue, undiciHttp, type HttpFunction, type HttpResponse, type SleepFunction } from './http';
+import {
+	abortableSleep,
+	headerValue,
+	undiciHttp,
+	type HttpFunction,
+	type HttpResponse,
+	type SleepFunction,
+} from './http';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry';
-import { cancelledError, describePath, protocolError, transportError, withContext, type ErrorScope } from './transportError';
+import {
+	cancelledError,
+	describePath,
+	protocolError,
+	transportError,
+	withContext,
+	type ErrorScope,
+} from './transportError';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -169,11 +183,20 @@ export class NemoVideoClient {
 					continue;
 				}
 			}
-			if (isRetryableStatus(failure.httpStatus) && safeToRepeat && this.canReplay(spec) && attempt < this.retry.maxAttempts) {
+			if (
+				isRetryableStatus(failure.httpStatus) &&
+				safeToRepeat &&
+				this.canReplay(spec) &&
+				attempt < this.retry.maxAttempts
+			) {
 				await pause(backoffDelay(this.retry, attempt));
 				continue;
 			}
-			throw withContext(this.scope, describeFailure({ ...failure, method: spec.method, path: describePath(spec) }), spec);
+			throw withContext(
+				this.scope,
+				describeFailure({ ...failure, method: spec.method, path: describePath(spec) }),
+				spec,
+			);
 		}
 	}
 
@@ -205,7 +228,12 @@ export class NemoVideoClient {
 		return spec.body === undefined || spec.body.replayable;
 	}
 
-	private failure(response: HttpResponse, code: number | undefined, message: string | undefined, body?: unknown): FailedResponse {
+	private failure(
+		response: HttpResponse,
+		code: number | undefined,
+		message: string | undefined,
+		body?: unknown,
+	): FailedResponse {
 		return {
 			body,
 			tokenReplaced: this.tokens.replaced?.() === true,

@@ -25,10 +25,16 @@ const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
  * is there without spending the client's one anonymous token a week: the token is obtained and
  * stored when a node first runs. Never throws; no token appears in a message.
  */
-export async function probeCredential(connection: NemoVideoConnection, options: ProbeOptions = {}): Promise<ProbeOutcome> {
+export async function probeCredential(
+	connection: NemoVideoConnection,
+	options: ProbeOptions = {},
+): Promise<ProbeOutcome> {
 	const baseUrl = connection.baseUrl;
 	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
-		return { ok: false, message: `The Base URL "${baseUrl}" is not an http(s) address: use https://mega-api-prod.nemovideo.ai or your simulator's address` };
+		return {
+			ok: false,
+			message: `The Base URL "${baseUrl}" is not an http(s) address: use https://mega-api-prod.nemovideo.ai or your simulator's address`,
+		};
 	}
 	const token = connection.apiToken || connection.sessionToken;
 	const answer = await getBalance(connection, token, options);
@@ -36,7 +42,11 @@ export async function probeCredential(connection: NemoVideoConnection, options: 
 
 	const { status, body, html } = answer;
 	if (!isRecord(body) || typeof body.code !== 'number') {
-		const what = html ? 'an HTML page' : body === undefined ? 'something that is not JSON' : 'JSON without a NemoVideo "code"';
+		const what = html
+			? 'an HTML page'
+			: body === undefined
+				? 'something that is not JSON'
+				: 'JSON without a NemoVideo "code"';
 		return {
 			ok: false,
 			message: `${baseUrl} is not a NemoVideo API: it answered ${BALANCE_PATH} with ${what} (HTTP ${status}). Check the Base URL (the service is https://mega-api-prod.nemovideo.ai).`,
@@ -46,7 +56,11 @@ export async function probeCredential(connection: NemoVideoConnection, options: 
 
 	if (isTokenRejection(status, body.code)) {
 		if (connection.apiToken) {
-			return { ok: false, message: 'NemoVideo rejected the token: check the API Token (mistyped, expired or revoked), or clear it to use a free anonymous token' };
+			return {
+				ok: false,
+				message:
+					'NemoVideo rejected the token: check the API Token (mistyped, expired or revoked), or clear it to use a free anonymous token',
+			};
 		}
 		// No API Token: an anonymous token is obtained by the first node run, so a missing or
 		// expired stored one is not a failure of the credential.
@@ -58,13 +72,24 @@ export async function probeCredential(connection: NemoVideoConnection, options: 
 		};
 	}
 	const said = typeof body.message === 'string' && body.message !== '' ? `: ${body.message}` : '';
-	if (status === 429) return { ok: false, message: `NemoVideo is rate-limiting this client (HTTP 429${said}). Wait a minute and test again.` };
-	return { ok: false, message: `NemoVideo answered HTTP ${status}, code ${body.code}${said}. Try again later; if it persists, check the Base URL.` };
+	if (status === 429)
+		return {
+			ok: false,
+			message: `NemoVideo is rate-limiting this client (HTTP 429${said}). Wait a minute and test again.`,
+		};
+	return {
+		ok: false,
+		message: `NemoVideo answered HTTP ${status}, code ${body.code}${said}. Try again later; if it persists, check the Base URL.`,
+	};
 }
 
 type BalanceAnswer = { status: number; body: unknown; html: boolean } | { unreachable: string };
 
-async function getBalance(connection: NemoVideoConnection, token: string, options: ProbeOptions): Promise<BalanceAnswer> {
+async function getBalance(
+	connection: NemoVideoConnection,
+	token: string,
+	options: ProbeOptions,
+): Promise<BalanceAnswer> {
 	const http = options.http ?? undiciHttp;
 	const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
 	const headers: Record<string, string> = { accept: 'application/json', ...attributionHeaders(connection) };
@@ -79,7 +104,8 @@ async function getBalance(connection: NemoVideoConnection, token: string, option
 			bodyTimeoutMs: timeoutMs,
 		});
 		const text = await response.body.text();
-		const html = /html/i.test(headerValue(response.headers, 'content-type') ?? '') || /^\s*<(!doctype|html)/i.test(text);
+		const html =
+			/html/i.test(headerValue(response.headers, 'content-type') ?? '') || /^\s*<(!doctype|html)/i.test(text);
 		return { status: response.status, body: parseJson(text), html };
 	} catch (error) {
 		return { unreachable: unreachableMessage(connection.baseUrl, error, timeoutMs) };
@@ -87,7 +113,9 @@ async function getBalance(connection: NemoVideoConnection, token: string, option
 }
 
 function unreachableMessage(baseUrl: string, error: unknown, timeoutMs: number): string {
-	const code = String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
+	const code = String(
+		(error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '',
+	);
 	const name = (error as Error)?.name ?? '';
 	const why =
 		name === 'TimeoutError' || name === 'AbortError' || /^UND_ERR_.*TIMEOUT/.test(code)

@@ -36,7 +36,8 @@ export function editEvents(value: Record<string, unknown>): EditEvent[] {
 function typedEvents(value: Record<string, unknown>): EditEvent[] {
 	switch (value.type) {
 		case 'text': {
-			const text = typeof value.content === 'string' ? value.content : typeof value.text === 'string' ? value.text : undefined;
+			const text =
+				typeof value.content === 'string' ? value.content : typeof value.text === 'string' ? value.text : undefined;
 			if (text === undefined) break;
 			return [{ kind: 'typedText', text }];
 		}
@@ -63,8 +64,10 @@ function adkEvents(value: Record<string, unknown>, parts: unknown[]): EditEvent[
 		if (part.functionCall || part.function_call || part.functionResponse || part.function_response) calls = true;
 		// Partial events may preview function calls; the final event repeats them, so only it counts.
 		if (partial) continue;
-		if (isRecord(call)) events.push({ kind: 'toolCall', dialect: 'adk', name: call.name, args: call.args, id: optionalId(call.id) });
-		if (isRecord(response)) events.push({ kind: 'toolResult', name: response.name, result: response.response, id: optionalId(response.id) });
+		if (isRecord(call))
+			events.push({ kind: 'toolCall', dialect: 'adk', name: call.name, args: call.args, id: optionalId(call.id) });
+		if (isRecord(response))
+			events.push({ kind: 'toolResult', name: response.name, result: response.response, id: optionalId(response.id) });
 	}
 	const error = agentErrorMessage(value);
 	if (error !== undefined) events.push({ kind: 'agentError', message: error });
@@ -79,7 +82,11 @@ function agentErrorOrOther(value: Record<string, unknown>): EditEvent {
 
 function agentErrorMessage(value: Record<string, unknown>): string | undefined {
 	if (value.type === 'error') return text(value.message) ?? text(value.error) ?? text(value.content) ?? 'error';
-	return text(value.errorMessage) ?? text(value.error_message) ?? (text(value.errorCode) ? `error ${String(value.errorCode)}` : undefined);
+	return (
+		text(value.errorMessage) ??
+		text(value.error_message) ??
+		(text(value.errorCode) ? `error ${String(value.errorCode)}` : undefined)
+	);
 }
 
 /** The text of ADK parts (thoughts left out); undefined when no part has text. */
@@ -108,15 +115,23 @@ const EMPTY = jsonObject({});
  * fails the match, so a new shape carrying `"partial":true` is decoded at once.
  */
 export const isPlainPartialText = jsonShape(
-	jsonObject({
-		content: jsonObject({ role: JSON_STRING, parts: jsonArray(jsonObject({ text: JSON_STRING }, 'text')) }, 'parts'),
-		partial: JSON_TRUE,
-		author: JSON_STRING,
-		id: JSON_STRING,
-		invocationId: JSON_STRING,
-		branch: JSON_STRING,
-		timestamp: JSON_NUMBER,
-		actions: jsonObject({ stateDelta: EMPTY, artifactDelta: EMPTY, requestedAuthConfigs: EMPTY, requestedToolConfirmations: EMPTY }),
-	}, 'content'),
+	jsonObject(
+		{
+			content: jsonObject({ role: JSON_STRING, parts: jsonArray(jsonObject({ text: JSON_STRING }, 'text')) }, 'parts'),
+			partial: JSON_TRUE,
+			author: JSON_STRING,
+			id: JSON_STRING,
+			invocationId: JSON_STRING,
+			branch: JSON_STRING,
+			timestamp: JSON_NUMBER,
+			actions: jsonObject({
+				stateDelta: EMPTY,
+				artifactDelta: EMPTY,
+				requestedAuthConfigs: EMPTY,
+				requestedToolConfirmations: EMPTY,
+			}),
+		},
+		'content',
+	),
 	['"partial":true'],
 );

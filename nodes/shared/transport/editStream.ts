@@ -35,7 +35,10 @@ export async function readEditStream(
 	const counted = { bytes: 0 };
 	try {
 		const maxEventChars = options.limits?.maxEventChars ?? DEFAULT_EDIT_STREAM_LIMITS.maxEventChars;
-		for await (const message of sseMessages(countBytes(body, counted), { onComment: () => fold.comment(), maxEventChars })) {
+		for await (const message of sseMessages(countBytes(body, counted), {
+			onComment: () => fold.comment(),
+			maxEventChars,
+		})) {
 			fold.add(message);
 		}
 		return { result: fold.result(), end: 'complete', bytes: counted.bytes };

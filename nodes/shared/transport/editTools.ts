@@ -39,7 +39,11 @@ export class ToolCallLog {
 		if (!record) {
 			for (let index = this.tools.length - 1; index >= 0; index--) {
 				const candidate = this.tools[index];
-				if (candidate.status === 'called' && candidate.name === wanted && (id === undefined || candidate.id === undefined)) {
+				if (
+					candidate.status === 'called' &&
+					candidate.name === wanted &&
+					(id === undefined || candidate.id === undefined)
+				) {
 					record = candidate;
 					break;
 				}

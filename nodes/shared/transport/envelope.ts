@@ -8,9 +8,7 @@ export function parseJson(text: string): unknown {
 	}
 }
 
-export type Unwrapped =
-	| { ok: true; data: unknown }
-	| { ok: false; code?: number; message?: string };
+export type Unwrapped = { ok: true; data: unknown } | { ok: false; code?: number; message?: string };
 
 /**
  * Unwraps both NemoVideo envelopes: `{code, message, data}` (code 0 is success, even on any other
@@ -24,7 +22,9 @@ export function unwrapEnvelope(body: unknown): Unwrapped {
 		if (body.success) return { ok: true, data: body.data };
 		const nested = isRecord(body.error) ? body.error : undefined;
 		const code = codeOf(body.code ?? body.error_code ?? body.errorCode ?? nested?.code);
-		const message = textOf(nested ? (nested.message ?? nested.msg ?? body.message) : (body.error ?? body.message ?? body.msg));
+		const message = textOf(
+			nested ? (nested.message ?? nested.msg ?? body.message) : (body.error ?? body.message ?? body.msg),
+		);
 		return { ok: false, code: code === 0 ? undefined : code, message };
 	}
 	if (body.code !== undefined) {
@@ -37,7 +37,8 @@ export function unwrapEnvelope(body: unknown): Unwrapped {
 
 /** A short, tag-free excerpt of a non-JSON body for error messages. */
 export function excerpt(text: string, max = 160): string {
-	const plain = text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
+	const plain = text
+		.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
 		.replace(/<[^>]+>/g, ' ')
 		.replace(/\s+/g, ' ')
 		.trim();

@@ -64,7 +64,11 @@ export class NemoVideoError extends Error {
  * The error again in other words: a new message and hint (a kind, a call…) over every detail of
  * `error` (status, code, retry delay, call, token replaced), which `change` may override.
  */
-export function rephrased(error: NemoVideoError, message: string, change: Partial<NemoVideoErrorDetails> & { hint: string }): NemoVideoError {
+export function rephrased(
+	error: NemoVideoError,
+	message: string,
+	change: Partial<NemoVideoErrorDetails> & { hint: string },
+): NemoVideoError {
 	return new NemoVideoError(message, {
 		kind: error.kind,
 		httpStatus: error.httpStatus,
@@ -219,7 +223,8 @@ function creditsHint(failure: FailedResponse): string {
 
 /** What to do after a call got no answer in time. */
 export function timeoutHint(method: string, path: string, safeToRepeat: boolean): string {
-	if (method === 'POST' && !safeToRepeat) return `The request may still have taken effect. ${afterUnknownOutcome(path)}`;
+	if (method === 'POST' && !safeToRepeat)
+		return `The request may still have taken effect. ${afterUnknownOutcome(path)}`;
 	return 'The service is slow or unreachable. Try again later; if it keeps happening, check the credential’s Base URL and the network between n8n and NemoVideo.';
 }
 
@@ -229,9 +234,12 @@ export function brokenPostHint(path: string): string {
 }
 
 function afterUnknownOutcome(path: string): string {
-	if (SESSION_CREATE.test(path)) return 'A session may have been created without its ID reaching n8n: running again creates another one, which is harmless.';
-	if (/^\/api\/render\//.test(path)) return 'A render may have started: check it with NemoVideo Export → Get Status before starting another (rendering costs no credits).';
-	if (/^\/run_sse/.test(path)) return 'The edit may have been applied: check the session with NemoVideo Session → Get State before sending the prompt again.';
+	if (SESSION_CREATE.test(path))
+		return 'A session may have been created without its ID reaching n8n: running again creates another one, which is harmless.';
+	if (/^\/api\/render\//.test(path))
+		return 'A render may have started: check it with NemoVideo Export → Get Status before starting another (rendering costs no credits).';
+	if (/^\/run_sse/.test(path))
+		return 'The edit may have been applied: check the session with NemoVideo Session → Get State before sending the prompt again.';
 	return 'Check the session with NemoVideo Session → Get State before sending it again.';
 }
 

@@ -105,10 +105,13 @@ export class Mp4HeaderCollector {
 		if (size32 === 1 && need === 8) return rest; // 64-bit size follows
 		const type = this.header.toString('latin1', 4, 8);
 		if (!/^[\x20-\x7e]{4}$/.test(type) || (this.boxes === 0 && !FIRST_BOXES.has(type))) {
-			this.stop(this.boxes === 0 ? 'not an MP4 file' : `unreadable box header at byte ${this.offset - rest.length - need}`);
+			this.stop(
+				this.boxes === 0 ? 'not an MP4 file' : `unreadable box header at byte ${this.offset - rest.length - need}`,
+			);
 			return rest;
 		}
-		const size = size32 === 1 ? Number(this.header.readBigUInt64BE(8)) : size32 === 0 ? Number.POSITIVE_INFINITY : size32;
+		const size =
+			size32 === 1 ? Number(this.header.readBigUInt64BE(8)) : size32 === 0 ? Number.POSITIVE_INFINITY : size32;
 		if (size < need) {
 			this.stop(`invalid box size at byte ${this.offset - rest.length - need}`);
 			return rest;

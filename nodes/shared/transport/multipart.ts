@@ -50,13 +50,22 @@ export async function uploadSources(
 ): Promise<ConfirmedUpload> {
 	const hashes = new Map<UploadSource, string>();
 	const deadlineAt = Date.now() + options.timeoutMs;
-	const expected = sources.map((source) => ({ source, name: source.fileName, size: source.size, hash: () => hashes.get(source) }));
+	const expected = sources.map((source) => ({
+		source,
+		name: source.fileName,
+		size: source.size,
+		hash: () => hashes.get(source),
+	}));
 	return await confirmedUpload(
 		client,
 		sessionId,
 		expected,
 		async (pending) => {
-			const body = new MultipartUpload(pending.map((file) => file.source), options.maxBytes ?? MAX_UPLOAD_BYTES, hashes);
+			const body = new MultipartUpload(
+				pending.map((file) => file.source),
+				options.maxBytes ?? MAX_UPLOAD_BYTES,
+				hashes,
+			);
 			try {
 				const timeoutMs = Math.max(1, deadlineAt - Date.now());
 				return await uploadFiles(client, sessionId, body, { timeoutMs, idleTimeoutMs: options.idleTimeoutMs });
@@ -110,7 +119,8 @@ class MultipartUpload {
 			});
 		}
 		const headers: Record<string, string> = form.getHeaders();
-		if (this.sources.every((source) => source.size !== undefined)) headers['content-length'] = String(form.getLengthSync());
+		if (this.sources.every((source) => source.size !== undefined))
+			headers['content-length'] = String(form.getLengthSync());
 		return { body: form, headers };
 	}
 
@@ -196,4 +206,3 @@ function readFailure(source: UploadSource, error: unknown): Error {
 	const reason = (error as Error)?.message ?? String(error);
 	return new Error(`Could not read the file "${source.fileName}" to upload it: ${reason}`);
 }
-

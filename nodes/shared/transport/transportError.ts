@@ -10,7 +10,12 @@ export interface ErrorScope {
 }
 
 /** Turns a thrown network, timeout or abort error into a NemoVideoError. */
-export function transportError(scope: ErrorScope, error: unknown, spec: CallSpec, deadline: AbortSignal): NemoVideoError {
+export function transportError(
+	scope: ErrorScope,
+	error: unknown,
+	spec: CallSpec,
+	deadline: AbortSignal,
+): NemoVideoError {
 	if (scope.signal?.aborted) return cancelledError(error);
 	const code = (error as { code?: string })?.code ?? '';
 	const where = `${spec.method} ${describePath(spec)}`;
@@ -43,7 +48,10 @@ export function transportError(scope: ErrorScope, error: unknown, spec: CallSpec
 /** A wait or call cut short by the execution's cancel signal (an error that is already ours stays). */
 export function cancelledError(error: unknown): NemoVideoError {
 	if (error instanceof NemoVideoError) return error;
-	return canceledError('The execution was canceled while waiting for NemoVideo', 'The workflow was stopped or timed out; nothing more was sent.');
+	return canceledError(
+		'The execution was canceled while waiting for NemoVideo',
+		'The workflow was stopped or timed out; nothing more was sent.',
+	);
 }
 
 export function protocolError(scope: ErrorScope, spec: CallSpec, excerpt: string): NemoVideoError {
@@ -59,7 +67,11 @@ export function protocolError(scope: ErrorScope, spec: CallSpec, excerpt: string
 
 /** The error, redacted, naming the call it came from. */
 export function withContext(scope: ErrorScope, error: NemoVideoError, spec: CallSpec): NemoVideoError {
-	return rephrased(error, scope.redact(error.message), { hint: scope.redact(error.hint), method: spec.method, path: describePath(spec) });
+	return rephrased(error, scope.redact(error.message), {
+		hint: scope.redact(error.hint),
+		method: spec.method,
+		path: describePath(spec),
+	});
 }
 
 /** The path without query string or host, for messages (result URLs may carry signatures). */

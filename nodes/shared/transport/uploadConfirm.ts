@@ -48,7 +48,11 @@ const UNKNOWN_OUTCOME = new Set(['network', 'timeout', 'protocol', 'server']);
  * gateway's 502/504 it may still be working on it: the state is read and reported, nothing resent.
  */
 function serviceIsDone(error: NemoVideoError): boolean {
-	return error.kind === 'network' || error.kind === 'protocol' || (error.kind === 'server' && error.httpStatus !== 502 && error.httpStatus !== 504);
+	return (
+		error.kind === 'network' ||
+		error.kind === 'protocol' ||
+		(error.kind === 'server' && error.httpStatus !== 502 && error.httpStatus !== 504)
+	);
 }
 
 export async function confirmedUpload<T extends ExpectedFile>(
@@ -61,7 +65,8 @@ export async function confirmedUpload<T extends ExpectedFile>(
 	// Read just before sending, so that a copy the session already held is not taken for this one.
 	// If the state cannot be read (the service is struggling), the upload still goes ahead once.
 	const before = await sessionMedia(client, sessionId).catch((error: unknown) => {
-		if (error instanceof NemoVideoError && UNKNOWN_OUTCOME.has(error.kind) && !client.cancelSignal?.aborted) return error;
+		if (error instanceof NemoVideoError && UNKNOWN_OUTCOME.has(error.kind) && !client.cancelSignal?.aborted)
+			return error;
 		throw error;
 	});
 	const confirmed = new Map<number, UploadedFile>();
@@ -73,16 +78,23 @@ export async function confirmedUpload<T extends ExpectedFile>(
 		try {
 			answer = await send(pending.map((index) => files[index]));
 		} catch (error) {
-			if (!(error instanceof NemoVideoError) || !UNKNOWN_OUTCOME.has(error.kind) || client.cancelSignal?.aborted) throw error;
+			if (!(error instanceof NemoVideoError) || !UNKNOWN_OUTCOME.has(error.kind) || client.cancelSignal?.aborted)
+				throw error;
 			const lost = `the upload's answer was lost (${error.message})`;
 			if (before instanceof NemoVideoError) {
-				throw withHint(error, `${lost}. The session state could not be read before the upload (${before.message}), so it cannot be told whether the upload arrived, and it was not sent again. NemoVideo Session → Get State shows the files the session holds: check it before uploading again.`);
+				throw withHint(
+					error,
+					`${lost}. The session state could not be read before the upload (${before.message}), so it cannot be told whether the upload arrived, and it was not sent again. NemoVideo Session → Get State shows the files the session holds: check it before uploading again.`,
+				);
 			}
 			let media: SessionMedia[];
 			try {
 				media = fresh(before, await sessionMedia(client, sessionId)).filter((entry) => !used.has(entry));
 			} catch (checkError) {
-				throw withHint(error, `${lost}, and the session state could not be read to check whether it arrived (${(checkError as Error).message}). NemoVideo Session → Get State shows the files the session holds: check it before uploading again.`);
+				throw withHint(
+					error,
+					`${lost}, and the session state could not be read to check whether it arrived (${(checkError as Error).message}). NemoVideo Session → Get State shows the files the session holds: check it before uploading again.`,
+				);
 			}
 			const found = pending.filter((index) => {
 				const entry = media.find((candidate) => !used.has(candidate) && matches(files[index], candidate));
@@ -93,7 +105,10 @@ export async function confirmedUpload<T extends ExpectedFile>(
 				return entry !== undefined;
 			});
 			pending = pending.filter((index) => !found.includes(index));
-			const arrived = found.length > 0 ? `the session state shows the file${found.length > 1 ? 's' : ''} arrived: ${found.map((index) => describe(confirmed.get(index) as UploadedFile, files[index])).join('; ')}` : '';
+			const arrived =
+				found.length > 0
+					? `the session state shows the file${found.length > 1 ? 's' : ''} arrived: ${found.map((index) => describe(confirmed.get(index) as UploadedFile, files[index])).join('; ')}`
+					: '';
 			const missing = pending.map((index) => `"${files[index].name}"`).join(', ');
 			if (pending.length === 0) {
 				notes.push(`Attempt ${attempt}: ${lost}; ${arrived}. Not sent again.`);
@@ -107,18 +122,28 @@ export async function confirmedUpload<T extends ExpectedFile>(
 				);
 			}
 			if (!options.replayable || attempt >= options.maxAttempts || !timeLeft) {
-				const why = !options.replayable ? 'the file cannot be read again to resend it' : timeLeft ? `it was sent ${attempt} times` : 'the upload’s time limit is used up';
+				const why = !options.replayable
+					? 'the file cannot be read again to resend it'
+					: timeLeft
+						? `it was sent ${attempt} times`
+						: 'the upload’s time limit is used up';
 				throw withHint(
 					error,
 					`${lost}; ${arrived ? `${arrived}; ` : ''}${missing} ${pending.length > 1 ? 'are' : 'is'} not in the session (checked through its state), so nothing is stored twice, but it was not sent again (${why}). Run the upload again for ${missing}.`,
 				);
 			}
-			notes.push(`Attempt ${attempt}: ${lost}; ${arrived ? `${arrived}; ` : ''}${missing} ${pending.length > 1 ? 'were' : 'was'} not in the session, so ${pending.length > 1 ? 'they were' : 'it was'} sent once more.`);
+			notes.push(
+				`Attempt ${attempt}: ${lost}; ${arrived ? `${arrived}; ` : ''}${missing} ${pending.length > 1 ? 'were' : 'was'} not in the session, so ${pending.length > 1 ? 'they were' : 'it was'} sent once more.`,
+			);
 			continue;
 		}
 		if (confirmed.size === 0) return { files: answer, note: note(notes) };
 		if (answer.length === pending.length) pending.forEach((index, position) => confirmed.set(index, answer[position]));
-		else return { files: [...files.map((_, index) => confirmed.get(index)).filter(isDefined), ...answer], note: note(notes) };
+		else
+			return {
+				files: [...files.map((_, index) => confirmed.get(index)).filter(isDefined), ...answer],
+				note: note(notes),
+			};
 		break;
 	}
 	return { files: files.map((_, index) => confirmed.get(index)).filter(isDefined), note: note(notes) };
@@ -175,7 +200,11 @@ function matches(expected: ExpectedFile, entry: SessionMedia): boolean {
 }
 
 function describe(file: UploadedFile, expected: ExpectedFile): string {
-	const facts = [expected.size !== undefined ? formatBytes(expected.size) : undefined, file.hash ? `hash ${file.hash.slice(0, 12)}…` : undefined, file.cdnUrl];
+	const facts = [
+		expected.size !== undefined ? formatBytes(expected.size) : undefined,
+		file.hash ? `hash ${file.hash.slice(0, 12)}…` : undefined,
+		file.cdnUrl,
+	];
 	return `"${file.filename}" (${facts.filter(isDefined).join(', ')})`;
 }
 

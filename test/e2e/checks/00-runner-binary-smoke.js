@@ -23,7 +23,10 @@ module.exports = {
 		assert.equal(file.fileName, 'smoke.json');
 		assert.equal(file.mimeType, 'application/json');
 		assert.equal(file.storage, 'filesystem-v2');
-		assert.match(file.id, new RegExp(`^filesystem-v2:workflows/${result.workflowId}/executions/${result.executionId}/binary_data/`));
+		assert.match(
+			file.id,
+			new RegExp(`^filesystem-v2:workflows/${result.workflowId}/executions/${result.executionId}/binary_data/`),
+		);
 		assert.ok(file.path.startsWith(path.join(runner.storagePath, 'workflows') + path.sep), file.path);
 		assert.equal(file.exists, true, `missing ${file.path}`);
 		assert.equal(file.sizeOnDisk, file.bytes);

@@ -27,7 +27,9 @@ module.exports = {
 			assert.equal(state.sessionId, session.sessionId);
 			assert.equal(typeof state.summary, 'string');
 			assert.equal(state.readyToExport, false, 'a new session has nothing to export');
-			assert.ok(Array.isArray(state.tracks) && Array.isArray(state.uploadedMedia) && Array.isArray(state.generatedMedia));
+			assert.ok(
+				Array.isArray(state.tracks) && Array.isArray(state.uploadedMedia) && Array.isArray(state.generatedMedia),
+			);
 			assert.equal(typeof state.state, 'object', 'includeRawState adds the raw state');
 		}
 		assert.notEqual(sessions[0], sessions[1], 'each run creates its own session');
@@ -42,7 +44,11 @@ module.exports = {
 		for (const e of apiCalls) {
 			assert.equal(e.status, 200, `${e.method} ${e.path} -> ${e.status}`);
 			assert.equal(e.hasAuth, true, `${e.method} ${e.path} without Authorization`);
-			assert.deepEqual(e.skillHeaders, { source: 'picture-to-video', version: '1.0.0', platform: 'n8n-e2e' }, `${e.method} ${e.path} attribution headers`);
+			assert.deepEqual(
+				e.skillHeaders,
+				{ source: 'picture-to-video', version: '1.0.0', platform: 'n8n-e2e' },
+				`${e.method} ${e.path} attribution headers`,
+			);
 		}
 		for (const path of ['/api/credits/balance/simple', '/api/tasks/me/with-session/nemo_agent']) {
 			assert.ok(apiCalls.filter((e) => e.path === path).length >= 2, `${path} called in both runs`);

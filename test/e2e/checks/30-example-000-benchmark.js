@@ -4,7 +4,16 @@ const { assertRenderItem, imagePath, shippedExample } = require('../lib/examples
 
 const IMAGES = ['product-1.jpg', 'product-2.jpg', 'product-3.jpg'];
 const VARIANTS = ['smooth', 'dynamic zoom'];
-const METRICS = ['firstFrameSsim', 'firstFramePsnr', 'flickerScore', 'motionIntensity', 'frozenFrameRatio', 'blackFrameRatio', 'sharpness', 'bitrateKbps'];
+const METRICS = [
+	'firstFrameSsim',
+	'firstFramePsnr',
+	'flickerScore',
+	'motionIntensity',
+	'frozenFrameRatio',
+	'blackFrameRatio',
+	'sharpness',
+	'bitrateKbps',
+];
 
 /** Well-formed enough to open: one root <svg>, every tag closed in order, no stray '<' or '&'. Returns the tag count by name. */
 function checkSvg(assert, svg) {
@@ -28,7 +37,9 @@ function checkSvg(assert, svg) {
 module.exports = {
 	name: 'example 000: three images × two prompt variants, one session and video each, measured, one report with a table (CSV) and a chart (SVG)',
 	workflow: shippedExample('examples/000-image-to-video-benchmark.json', {
-		'Read Benchmark Images': { fileSelector: { shipped: '/path/to/.n8n-files/benchmark/*.jpg', value: imagePath('product-{1,2,3}.jpg') } },
+		'Read Benchmark Images': {
+			fileSelector: { shipped: '/path/to/.n8n-files/benchmark/*.jpg', value: imagePath('product-{1,2,3}.jpg') },
+		},
 	}),
 	credentials: { mode: 'registered', customizeAttribution: true, skillSource: 'image-to-video-benchmark' },
 	async assert({ items, json, sim, assert }) {
@@ -39,7 +50,10 @@ module.exports = {
 
 		const [table] = json('Benchmark Table');
 		assert.equal(table.renders.length, 6);
-		assert.deepEqual(table.renders.map((row) => `${row.image} ${row.variant}`).sort(), IMAGES.flatMap((image) => VARIANTS.map((v) => `${image} ${v}`)).sort());
+		assert.deepEqual(
+			table.renders.map((row) => `${row.image} ${row.variant}`).sort(),
+			IMAGES.flatMap((image) => VARIANTS.map((v) => `${image} ${v}`)).sort(),
+		);
 		for (const row of table.renders) {
 			assert.equal(row.resolution, '1920x1080');
 			assert.equal(row.frameRate, 25);
@@ -58,9 +72,13 @@ module.exports = {
 		assert.equal(report.json.chartMetric, 'firstFrameSsim');
 		const rows = report.json.rows;
 		assert.equal(rows.length, IMAGES.length * VARIANTS.length);
-		assert.deepEqual(rows.map((row) => `${row.group} ${row.series}`).sort(), IMAGES.flatMap((image) => VARIANTS.map((v) => `${image} ${v}`)).sort());
+		assert.deepEqual(
+			rows.map((row) => `${row.group} ${row.series}`).sort(),
+			IMAGES.flatMap((image) => VARIANTS.map((v) => `${image} ${v}`)).sort(),
+		);
 		for (const row of rows) {
-			for (const metric of METRICS) assert.equal(typeof row[metric], 'number', `${row.group} / ${row.series}: ${metric} is ${row[metric]}`);
+			for (const metric of METRICS)
+				assert.equal(typeof row[metric], 'number', `${row.group} / ${row.series}: ${metric} is ${row[metric]}`);
 			// the simulator's render shows the uploaded image (made by ffmpeg from the upload): the first frame is it
 			assert.ok(row.firstFrameSsim > 0.9, `${row.group} / ${row.series}: first-frame SSIM ${row.firstFrameSsim}`);
 			assert.equal(row.resolution, '1920x1080');
@@ -75,7 +93,8 @@ module.exports = {
 		const csv = fs.readFileSync(csvFile.path, 'utf8').trim().split(/\r?\n/);
 		assert.equal(csv.length, 1 + rows.length, 'CSV: a header and one line per row');
 		const header = csv[0].split(',');
-		for (const column of ['group', 'series', ...METRICS]) assert.ok(header.includes(column), `CSV header has ${column}: ${csv[0]}`);
+		for (const column of ['group', 'series', ...METRICS])
+			assert.ok(header.includes(column), `CSV header has ${column}: ${csv[0]}`);
 
 		const chartFile = report.binary?.chart;
 		assert.ok(chartFile?.exists, 'no SVG in binary field "chart"');
@@ -84,10 +103,16 @@ module.exports = {
 		checkSvg(assert, svg);
 		const bars = [...svg.matchAll(/<rect\b[^>]*>\s*<title>([^<]*)<\/title>\s*<\/rect>/g)].map((match) => match[1]);
 		assert.equal(bars.length, rows.length, 'SVG: one bar per row');
-		for (const row of rows) assert.ok(bars.some((title) => title.startsWith(`${row.group} / ${row.series}:`)), `SVG: no bar for ${row.group} / ${row.series}`);
+		for (const row of rows)
+			assert.ok(
+				bars.some((title) => title.startsWith(`${row.group} / ${row.series}:`)),
+				`SVG: no bar for ${row.group} / ${row.series}`,
+			);
 		if (process.env.E2E_CHART_OUT) fs.copyFileSync(chartFile.path, process.env.E2E_CHART_OUT);
 
-		const sources = new Set((await sim.log()).filter((e) => e.path.startsWith('/api/')).map((e) => e.skillHeaders.source));
+		const sources = new Set(
+			(await sim.log()).filter((e) => e.path.startsWith('/api/')).map((e) => e.skillHeaders.source),
+		);
 		assert.deepEqual([...sources], ['image-to-video-benchmark']);
 	},
 };

@@ -7,7 +7,12 @@ const IMAGE_URL = 'https://images.example.com/portrait.png';
 module.exports = {
 	name: 'example 001: one image uploaded by URL becomes a 5-second animated clip',
 	workflow: shippedExample('examples/001-image-to-animated-clip.json', {
-		'Image URL': { 'assignments.assignments.0.value': { shipped: 'https://example.com/replace-with-your-image.jpg', value: IMAGE_URL } },
+		'Image URL': {
+			'assignments.assignments.0.value': {
+				shipped: 'https://example.com/replace-with-your-image.jpg',
+				value: IMAGE_URL,
+			},
+		},
 	}),
 	credentials: { mode: 'registered', customizeAttribution: true, skillSource: 'image-to-video-model-ai' },
 	async assert({ items, json, sim, assert }) {

@@ -14,7 +14,10 @@ module.exports = {
 		const [edit] = json('Describe the Video');
 		assert.equal(edit.timeline.summary, 'Timeline (1 track): 1. Video: 5 clips (0-15s)');
 		const state = await sim.session(edit.sessionId);
-		assert.ok(state.state.draft.t[0].sg.every((segment) => segment.transition), 'every clip has a transition');
+		assert.ok(
+			state.state.draft.t[0].sg.every((segment) => segment.transition),
+			'every clip has a transition',
+		);
 
 		const [render] = items('Render MP4');
 		assertRenderItem(assert, render, { width: 1920, height: 1080, durationSeconds: 15 });

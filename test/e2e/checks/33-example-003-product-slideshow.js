@@ -4,7 +4,9 @@ const { assertRenderItem, imagePath, shippedExample } = require('../lib/examples
 module.exports = {
 	name: 'example 003: five product photos to a 1080p MP4 slideshow',
 	workflow: shippedExample('examples/003-product-photos-slideshow.json', {
-		'Read Photos': { fileSelector: { shipped: '/path/to/.n8n-files/product-photos/*.jpg', value: imagePath('product-*.jpg') } },
+		'Read Photos': {
+			fileSelector: { shipped: '/path/to/.n8n-files/product-photos/*.jpg', value: imagePath('product-*.jpg') },
+		},
 	}),
 	credentials: { mode: 'registered', customizeAttribution: true, skillSource: 'picture-to-video' },
 	async assert({ items, json, assert }) {

@@ -4,7 +4,9 @@ const { assertRenderItem, imagePath, shippedExample } = require('../lib/examples
 module.exports = {
 	name: 'example 004: three photos with transitions and background music (anonymous token)',
 	workflow: shippedExample('examples/004-beginner-photos-with-music.json', {
-		'Read Photos': { fileSelector: { shipped: '/path/to/.n8n-files/my-photos/*.jpg', value: imagePath('product-{1,2,3}.jpg') } },
+		'Read Photos': {
+			fileSelector: { shipped: '/path/to/.n8n-files/my-photos/*.jpg', value: imagePath('product-{1,2,3}.jpg') },
+		},
 	}),
 	credentials: { mode: 'anonymous', customizeAttribution: true, skillSource: 'for-beginners-ai-image' },
 	async assert({ items, json, sim, assert }) {

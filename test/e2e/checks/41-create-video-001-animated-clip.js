@@ -5,7 +5,12 @@ const { shippedExample } = require('../lib/examples');
 module.exports = {
 	name: 'create video 001: one image URL becomes a checked 5-second animated clip',
 	workflow: shippedExample('examples/create-video-001-image-to-animated-clip.json', {
-		'Image URL': { 'assignments.assignments.0.value': { shipped: 'https://example.com/replace-with-your-image.jpg', value: 'https://images.example.com/portrait.png' } },
+		'Image URL': {
+			'assignments.assignments.0.value': {
+				shipped: 'https://example.com/replace-with-your-image.jpg',
+				value: 'https://images.example.com/portrait.png',
+			},
+		},
 	}),
 	credentials: { mode: 'registered', skillSource: 'image-to-video-model-ai' },
 	async assert(ctx) {

@@ -12,6 +12,9 @@ module.exports = {
 		const item = await assertCreateVideo(ctx, { width: 1920, height: 1080, durationSeconds: 15 });
 		ctx.assert.equal(item.json.uploadedFiles.length, 5);
 		const state = await ctx.sim.session(item.json.sessionId);
-		ctx.assert.ok(state.state.draft.t[0].sg.every((segment) => segment.transition?.type === 'crossfade'), 'every clip has a crossfade');
+		ctx.assert.ok(
+			state.state.draft.t[0].sg.every((segment) => segment.transition?.type === 'crossfade'),
+			'every clip has a crossfade',
+		);
 	},
 };

@@ -5,7 +5,9 @@ const { imagePath, shippedExample } = require('../lib/examples');
 module.exports = {
 	name: 'create video 003: five product photos become a checked 1080p slideshow',
 	workflow: shippedExample('examples/create-video-003-product-photos-slideshow.json', {
-		'Read Photos': { fileSelector: { shipped: '/path/to/.n8n-files/product-photos/*.jpg', value: imagePath('product-*.jpg') } },
+		'Read Photos': {
+			fileSelector: { shipped: '/path/to/.n8n-files/product-photos/*.jpg', value: imagePath('product-*.jpg') },
+		},
 	}),
 	credentials: { mode: 'registered', skillSource: 'picture-to-video' },
 	async assert(ctx) {

@@ -30,7 +30,13 @@ const CHROMIUM_FLAGS = [
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const PACKAGE = 'n8n-nodes-nemovideo';
-const REQUIRED_NODES = ['NemoVideo Session', 'NemoVideo Upload', 'NemoVideo Edit', 'NemoVideo Export', 'NemoVideo Credits'];
+const REQUIRED_NODES = [
+	'NemoVideo Session',
+	'NemoVideo Upload',
+	'NemoVideo Edit',
+	'NemoVideo Export',
+	'NemoVideo Credits',
+];
 const REGISTERED_TOKEN = 'nmv_sk_simulator';
 const RUN_TIMEOUT_MS = 180_000;
 const CHECK_TIMEOUT_MS = 8 * 60_000;
@@ -41,7 +47,11 @@ module.exports = {
 		const { log } = ctx;
 		const cleanups = [];
 		try {
-			await withTimeout(drive(ctx, cleanups), CHECK_TIMEOUT_MS, `the editor check did not finish within ${CHECK_TIMEOUT_MS / 1000} s`);
+			await withTimeout(
+				drive(ctx, cleanups),
+				CHECK_TIMEOUT_MS,
+				`the editor check did not finish within ${CHECK_TIMEOUT_MS / 1000} s`,
+			);
 		} finally {
 			for (const cleanup of cleanups.reverse()) {
 				try {
@@ -55,7 +65,8 @@ module.exports = {
 	async assert({ state, assert }) {
 		assert.deepEqual(state.pageErrors, [], 'uncaught errors in the editor page');
 		assert.deepEqual(state.ourConsoleErrors, [], 'console errors that mention our nodes');
-		for (const name of REQUIRED_NODES) assert.ok(state.pickerNames.includes(name), `node picker misses ${name}: ${state.pickerNames.join(', ')}`);
+		for (const name of REQUIRED_NODES)
+			assert.ok(state.pickerNames.includes(name), `node picker misses ${name}: ${state.pickerNames.join(', ')}`);
 		for (const file of ['node-picker.png', 'render-panel.png', 'output-mp4.png']) {
 			const png = fs.readFileSync(path.join(SCREENSHOTS, file));
 			assert.equal(png.subarray(1, 4).toString(), 'PNG', `${file} is a PNG`);
@@ -66,7 +77,8 @@ module.exports = {
 
 async function drive(ctx, cleanups) {
 	const { sim, log, state, assert, runner: suiteRunner } = ctx;
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install --no-install-recommends chromium (.ci/run does)`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`${CHROMIUM} is missing: apt-get install --no-install-recommends chromium (.ci/run does)`);
 	const { chromium, selectors } = require('playwright-core');
 	state.pageErrors = [];
 	state.ourConsoleErrors = [];
@@ -97,7 +109,8 @@ async function drive(ctx, cleanups) {
 	const types = await (await fetch(`${server.url}/types/nodes.json`, { headers: { cookie: owner.cookie } })).json();
 	const ours = types.filter((t) => t.name.startsWith(`${PACKAGE}.`) && !/Tool$/.test(t.name));
 	state.nodeNames = ours.map((t) => t.displayName).sort();
-	for (const name of REQUIRED_NODES) assert.ok(state.nodeNames.includes(name), `n8n did not load ${name} (loaded: ${state.nodeNames.join(', ')})`);
+	for (const name of REQUIRED_NODES)
+		assert.ok(state.nodeNames.includes(name), `n8n did not load ${name} (loaded: ${state.nodeNames.join(', ')})`);
 	const panels = [];
 	for (const type of ours) {
 		const operation = type.properties.find((p) => p.name === 'operation' && p.type === 'options');
@@ -109,11 +122,26 @@ async function drive(ctx, cleanups) {
 	// Credentials over REST: one on the simulator (registered token), one on a port nothing listens on.
 	const closedPort = await freePort();
 	const closedUrl = `http://127.0.0.1:${closedPort}`;
-	const good = await rest('POST', '/rest/credentials', { name: 'NemoVideo (simulator)', type: 'nemoVideoApi', data: { apiToken: REGISTERED_TOKEN, baseUrl: sim.url } });
-	const closed = await rest('POST', '/rest/credentials', { name: 'NemoVideo (closed port)', type: 'nemoVideoApi', data: { apiToken: REGISTERED_TOKEN, baseUrl: closedUrl } });
+	const good = await rest('POST', '/rest/credentials', {
+		name: 'NemoVideo (simulator)',
+		type: 'nemoVideoApi',
+		data: { apiToken: REGISTERED_TOKEN, baseUrl: sim.url },
+	});
+	const closed = await rest('POST', '/rest/credentials', {
+		name: 'NemoVideo (closed port)',
+		type: 'nemoVideoApi',
+		data: { apiToken: REGISTERED_TOKEN, baseUrl: closedUrl },
+	});
 	const friendly = new RegExp(`Can't reach ${escapeRegExp(closedUrl)}: nothing is listening at that address`);
 	const restTest = async (cred, baseUrl) =>
-		await rest('POST', '/rest/credentials/test', { credentials: { id: cred.id, name: cred.name, type: 'nemoVideoApi', data: { apiToken: REGISTERED_TOKEN, baseUrl } } });
+		await rest('POST', '/rest/credentials/test', {
+			credentials: {
+				id: cred.id,
+				name: cred.name,
+				type: 'nemoVideoApi',
+				data: { apiToken: REGISTERED_TOKEN, baseUrl },
+			},
+		});
 	const restGood = await restTest(good, sim.url);
 	assert.equal(restGood.status, 'OK', `REST credential test against the simulator: ${JSON.stringify(restGood)}`);
 	const restClosed = await restTest(closed, closedUrl);
@@ -122,8 +150,20 @@ async function drive(ctx, cleanups) {
 
 	// Workflows over REST: a trigger alone (for the picker), one node per operation, and the render run.
 	const cred = { nemoVideoApi: { id: good.id, name: good.name } };
-	const trigger = { id: 'trigger', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-	const pickerWf = await rest('POST', '/rest/workflows', { name: 'NemoVideo · node picker', nodes: [trigger], connections: {}, settings: {} });
+	const trigger = {
+		id: 'trigger',
+		name: 'When clicking ‘Execute workflow’',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const pickerWf = await rest('POST', '/rest/workflows', {
+		name: 'NemoVideo · node picker',
+		nodes: [trigger],
+		connections: {},
+		settings: {},
+	});
 	const panelNodes = panels.map((p, i) => ({
 		id: `panel-${i}`,
 		name: p.label.replace(/:/g, ' ·'),
@@ -134,7 +174,12 @@ async function drive(ctx, cleanups) {
 		...(usesOurCredential(p.type) ? { credentials: cred } : {}),
 	}));
 	panels.forEach((p, i) => (p.nodeName = panelNodes[i].name));
-	const panelsWf = await rest('POST', '/rest/workflows', { name: 'NemoVideo · every operation', nodes: panelNodes, connections: {}, settings: {} });
+	const panelsWf = await rest('POST', '/rest/workflows', {
+		name: 'NemoVideo · every operation',
+		nodes: panelNodes,
+		connections: {},
+		settings: {},
+	});
 	const renderWf = await rest('POST', '/rest/workflows', renderWorkflow(cred));
 
 	// The browser: Debian's chromium, a fresh profile, logged in with the owner's cookie.
@@ -157,7 +202,9 @@ async function drive(ctx, cleanups) {
 	);
 	cleanups.push(() => context.close());
 	context.setDefaultTimeout(60_000); // generous: CI machines are shared
-	const login = await context.request.post(`${server.url}/rest/login`, { data: { emailOrLdapLoginId: owner.email, password: owner.password } });
+	const login = await context.request.post(`${server.url}/rest/login`, {
+		data: { emailOrLdapLoginId: owner.email, password: owner.password },
+	});
 	assert.equal(login.status(), 200, `browser login: HTTP ${login.status()}`);
 	const page = context.pages()[0] ?? (await context.newPage());
 	page.on('pageerror', (error) => state.pageErrors.push(`${state.where ?? ''}: ${error.message}`));
@@ -173,7 +220,8 @@ async function drive(ctx, cleanups) {
 		state.ourConsoleErrors.push(`${state.where ?? ''}: ${text} ${where}`.trim());
 	});
 	page.on('response', (response) => {
-		if (response.status() === 404 && /\/schemas\/n8n-nodes-nemovideo\./.test(response.url())) state.schemaProbes.push(response.url());
+		if (response.status() === 404 && /\/schemas\/n8n-nodes-nemovideo\./.test(response.url()))
+			state.schemaProbes.push(response.url());
 	});
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });
 
@@ -187,19 +235,27 @@ async function drive(ctx, cleanups) {
 		await search.waitFor();
 		await search.fill('NemoVideo');
 		const names = page.getByTestId('node-creator-item-name');
-		await page.waitForFunction(
-			(expected) => {
-				const shown = [...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].map((e) => e.textContent.trim());
-				return expected.every((n) => shown.includes(n));
-			},
-			state.nodeNames,
-			{ timeout: 15_000 },
-		).catch(() => {});
+		await page
+			.waitForFunction(
+				(expected) => {
+					const shown = [...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].map((e) =>
+						e.textContent.trim(),
+					);
+					return expected.every((n) => shown.includes(n));
+				},
+				state.nodeNames,
+				{ timeout: 15_000 },
+			)
+			.catch(() => {});
 		state.pickerNames = (await names.allInnerTexts()).map((n) => n.trim());
-		for (const name of state.nodeNames) assert.ok(state.pickerNames.includes(name), `node picker shows ${state.pickerNames.join(', ')}; missing ${name}`);
+		for (const name of state.nodeNames)
+			assert.ok(state.pickerNames.includes(name), `node picker shows ${state.pickerNames.join(', ')}; missing ${name}`);
 		// Every node in the picture: a taller window when the list is longer than 800 px (at most 1000).
-		const lastBottom = await names.last().evaluate((e) => (e.closest('[data-test-id="node-creator-node-item"]') ?? e).getBoundingClientRect().bottom);
-		if (lastBottom > VIEWPORT.height - 16) await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(1000, Math.ceil(lastBottom + 24)) });
+		const lastBottom = await names
+			.last()
+			.evaluate((e) => (e.closest('[data-test-id="node-creator-node-item"]') ?? e).getBoundingClientRect().bottom);
+		if (lastBottom > VIEWPORT.height - 16)
+			await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(1000, Math.ceil(lastBottom + 24)) });
 		await page.mouse.move(0, 0);
 		await page.screenshot({ path: path.join(SCREENSHOTS, 'node-picker.png') });
 		await page.setViewportSize(VIEWPORT);
@@ -225,7 +281,11 @@ async function drive(ctx, cleanups) {
 			assert.ok(parameters >= 1, `${panel.label}: no parameters shown`);
 			if (usesOurCredential(panel.type)) await ndv.getByTestId('credentials-label').first().waitFor();
 			await page.waitForTimeout(200); // let late errors of the panel's rendering arrive
-			state.panels.push({ panel: panel.label, parameters, errors: state.pageErrors.length + state.ourConsoleErrors.length - errorsBefore });
+			state.panels.push({
+				panel: panel.label,
+				parameters,
+				errors: state.pageErrors.length + state.ourConsoleErrors.length - errorsBefore,
+			});
 			await page.getByTestId('ndv-close-button').click();
 			await ndv.waitFor({ state: 'hidden' });
 		}
@@ -251,8 +311,15 @@ async function drive(ctx, cleanups) {
 		state.credentialError = (await modal.getByText(friendly).innerText()).trim();
 		const icon = modal.locator('img[src*="/icons/n8n-nodes-nemovideo/"]').first();
 		await icon.waitFor();
-		state.darkIcon = await icon.evaluate((img) => ({ src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 }));
-		assert.match(state.darkIcon.src, /credentials\/nemovideo\.dark\.svg$/, 'dark theme: the credential form header shows the dark icon');
+		state.darkIcon = await icon.evaluate((img) => ({
+			src: img.getAttribute('src'),
+			loaded: img.complete && img.naturalWidth > 0,
+		}));
+		assert.match(
+			state.darkIcon.src,
+			/credentials\/nemovideo\.dark\.svg$/,
+			'dark theme: the credential form header shows the dark icon',
+		);
 		assert.ok(state.darkIcon.loaded, `${state.darkIcon.src} did not load`);
 	});
 
@@ -277,7 +344,9 @@ async function drive(ctx, cleanups) {
 		);
 		await done.first().waitFor({ timeout: RUN_TIMEOUT_MS });
 		state.runMs = Date.now() - started;
-		const failedNodes = await page.locator('[data-test-id="canvas-node"]:has([data-test-id="canvas-node-status-error"])').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-name')));
+		const failedNodes = await page
+			.locator('[data-test-id="canvas-node"]:has([data-test-id="canvas-node-status-error"])')
+			.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-name')));
 		assert.deepEqual(failedNodes, [], 'nodes that failed in the editor run');
 
 		await renderNode.dblclick();
@@ -291,10 +360,14 @@ async function drive(ctx, cleanups) {
 		await page.mouse.move(0, VIEWPORT.height - 1);
 		await page.screenshot({ path: path.join(SCREENSHOTS, 'output-mp4.png') });
 	});
-	const renders = (await sim.log()).filter((e) => e.method === 'POST' && /^\/api\/render\/proxy\/lambda\/?$/.test(e.path) && e.status === 200);
+	const renders = (await sim.log()).filter(
+		(e) => e.method === 'POST' && /^\/api\/render\/proxy\/lambda\/?$/.test(e.path) && e.status === 200,
+	);
 	assert.ok(renders.length >= 1, 'the simulator saw no render request from the editor run');
 	state.where = undefined;
-	log(`editor: ${state.panels.length} panels, picker: ${state.pickerNames.join(', ')}; ${state.schemaProbes.length} schema-preview 404(s) ignored; run ${(state.runMs / 1000).toFixed(1)} s; ${state.outputBinary}`);
+	log(
+		`editor: ${state.panels.length} panels, picker: ${state.pickerNames.join(', ')}; ${state.schemaProbes.length} schema-preview 404(s) ignored; run ${(state.runMs / 1000).toFixed(1)} s; ${state.outputBinary}`,
+	);
 }
 
 function usesOurCredential(type) {
@@ -305,16 +378,45 @@ function usesOurCredential(type) {
 function renderWorkflow(cred) {
 	const sessionId = "={{ $('Create Session').first().json.sessionId }}";
 	const nodes = [
-		{ id: 'trigger', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'session', name: 'Create Session', type: `${PACKAGE}.nemoVideoSession`, typeVersion: 1, position: [220, 0], parameters: { operation: 'create', taskName: 'product slideshow' }, credentials: cred },
-		{ id: 'read', name: 'Read Photos', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, position: [440, 0], parameters: { fileSelector: path.join(IMAGES, 'product-*.jpg'), options: {} } },
+		{
+			id: 'trigger',
+			name: 'When clicking ‘Execute workflow’',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'session',
+			name: 'Create Session',
+			type: `${PACKAGE}.nemoVideoSession`,
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: { operation: 'create', taskName: 'product slideshow' },
+			credentials: cred,
+		},
+		{
+			id: 'read',
+			name: 'Read Photos',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			position: [440, 0],
+			parameters: { fileSelector: path.join(IMAGES, 'product-*.jpg'), options: {} },
+		},
 		{
 			id: 'upload',
 			name: 'Upload Photos',
 			type: `${PACKAGE}.nemoVideoUpload`,
 			typeVersion: 1,
 			position: [660, 0],
-			parameters: { operation: 'upload', sessionId, source: 'binary', binaryFields: 'named', binaryPropertyName: 'data', options: { combineItems: true } },
+			parameters: {
+				operation: 'upload',
+				sessionId,
+				source: 'binary',
+				binaryFields: 'named',
+				binaryPropertyName: 'data',
+				options: { combineItems: true },
+			},
 			credentials: cred,
 		},
 		{
@@ -324,7 +426,12 @@ function renderWorkflow(cred) {
 			typeVersion: 1,
 			position: [880, 0],
 			executeOnce: true,
-			parameters: { operation: 'sendPrompt', sessionId, prompt: 'Convert these five product photos into a 1080p MP4 slideshow with smooth transitions', options: {} },
+			parameters: {
+				operation: 'sendPrompt',
+				sessionId,
+				prompt: 'Convert these five product photos into a 1080p MP4 slideshow with smooth transitions',
+				options: {},
+			},
 			credentials: cred,
 		},
 		{
@@ -333,23 +440,38 @@ function renderWorkflow(cred) {
 			type: `${PACKAGE}.nemoVideoExport`,
 			typeVersion: 1,
 			position: [1100, 0],
-			parameters: { operation: 'render', sessionId, waitForCompletion: true, output: 'both', options: { quality: 'high' } },
+			parameters: {
+				operation: 'render',
+				sessionId,
+				waitForCompletion: true,
+				output: 'both',
+				options: { quality: 'high' },
+			},
 			credentials: cred,
 		},
 	];
 	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	for (let i = 0; i < nodes.length - 1; i++)
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	return { name: 'NemoVideo · product photos to MP4', nodes, connections, settings: {} };
 }
 
 async function dismissToasts(page) {
-	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) await close.click().catch(() => {});
-	await page.locator('.el-notification').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all())
+		await close.click().catch(() => {});
+	await page
+		.locator('.el-notification')
+		.first()
+		.waitFor({ state: 'hidden', timeout: 5000 })
+		.catch(() => {});
 }
 
 function withTimeout(promise, ms, message) {
 	let timer;
-	return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+	return Promise.race([
+		promise,
+		new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+	]).finally(() => clearTimeout(timer));
 }
 
 function escapeRegExp(text) {

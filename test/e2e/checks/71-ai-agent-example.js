@@ -18,7 +18,8 @@ function exampleWithTestTrigger() {
 	const trigger = example.nodes.find((n) => n.name === TRIGGER);
 	if (!trigger) throw new Error(`${EXAMPLE} has no "${TRIGGER}"`);
 	for (const n of example.nodes) {
-		if (n.type.startsWith('n8n-nodes-nemovideo.') && n.credentials) throw new Error(`${EXAMPLE}: "${n.name}" names a credential; examples leave it to the user`);
+		if (n.type.startsWith('n8n-nodes-nemovideo.') && n.credentials)
+			throw new Error(`${EXAMPLE}: "${n.name}" names a credential; examples leave it to the user`);
 	}
 	const model = example.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi');
 	model.credentials = { openAiApi: { id: 'placeholder', name: 'placeholder' } }; // the runner binds the e2e one
@@ -58,28 +59,47 @@ module.exports = {
 	async assert({ results, state, sim, assert, log }) {
 		const [result] = results;
 		const { fake } = state;
-		log?.(`agent run ${(state.executeMs / 1000).toFixed(1)} s; tool results: ${fake.toolResults.map((r) => `${r.name} ${r.chars} chars`).join(', ')}`);
+		log?.(
+			`agent run ${(state.executeMs / 1000).toFixed(1)} s; tool results: ${fake.toolResults.map((r) => `${r.name} ${r.chars} chars`).join(', ')}`,
+		);
 		assert.ok(result.ok, `the workflow failed: ${result.error?.message ?? result.status}`);
 		assert.deepEqual(fake.problems, []);
 
 		const example = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, EXAMPLE), 'utf8'));
 		const [first] = fake.requests;
 		const system = first.messages.find((m) => m.role === 'system' || m.role === 'developer')?.content ?? '';
-		assert.ok(system.includes('导出') && system.includes('余额') && system.includes('show tracks'), 'the intent table reaches the model');
+		assert.ok(
+			system.includes('导出') && system.includes('余额') && system.includes('show tracks'),
+			'the intent table reaches the model',
+		);
 		for (const n of example.nodes.filter((node) => node.type.startsWith('n8n-nodes-nemovideo.'))) {
 			const offered = first.tools.find((t) => t.function.name === n.name.replace(/ /g, '_'));
 			assert.ok(offered, `tool ${n.name} offered`);
-			assert.equal(offered.function.description, n.parameters.toolDescription, `${n.name}: the model reads the example's description`);
+			assert.equal(
+				offered.function.description,
+				n.parameters.toolDescription,
+				`${n.name}: the model reads the example's description`,
+			);
 		}
 
-		assert.deepEqual(fake.toolCalls.map((c) => c.name), ['Create_Session', 'Upload_Media', 'Edit_Video', 'Get_Session_State', 'Render_Video']);
+		assert.deepEqual(
+			fake.toolCalls.map((c) => c.name),
+			['Create_Session', 'Upload_Media', 'Edit_Video', 'Get_Session_State', 'Render_Video'],
+		);
 		for (const r of fake.toolResults) {
 			assert.ok(r.chars <= TOOL_RESULT_CAP, `${r.name}: ${r.chars} characters`);
 			assert.doesNotMatch(r.content, TOKEN_RE);
 		}
 		const output = result.raw?.data?.resultData?.runData?.[AGENT]?.at(-1)?.data?.main?.[0]?.[0]?.json?.output;
 		assert.match(output ?? '', /http:\/\/127\.0\.0\.1:\d+\/\S+\.mp4/, `the answer has the MP4 link: ${output}`);
-		assert.equal(toolRuns(result, example.nodes.filter((n) => n.type.startsWith('n8n-nodes-nemovideo.')).map((n) => n.name)).length, 5, 'five tool runs');
+		assert.equal(
+			toolRuns(
+				result,
+				example.nodes.filter((n) => n.type.startsWith('n8n-nodes-nemovideo.')).map((n) => n.name),
+			).length,
+			5,
+			'five tool runs',
+		);
 		const calls = (await sim.log()).map((e) => `${e.method} ${e.path}`);
 		assert.equal(calls.filter((c) => c === 'POST /run_sse').length, 1, 'one edit');
 	},

@@ -30,8 +30,27 @@ function chatMessages() {
 		const json = { sessionId: 'e2e-chat-1', action: 'sendMessage', chatInput: turn.chatInput };
 		if (!turn.withFile) return { json };
 		const bytes = fs.readFileSync(imagePath(turn.withFile));
-		json.files = [{ fileName: turn.withFile, fileSize: `${Math.round(bytes.length / 1024)} kB`, fileType: 'image', mimeType: 'image/jpeg', fileExtension: 'jpg', binaryKey: 'data0' }];
-		return { json, binary: { data0: { data: bytes.toString('base64'), mimeType: 'image/jpeg', fileName: turn.withFile, fileExtension: 'jpg' } } };
+		json.files = [
+			{
+				fileName: turn.withFile,
+				fileSize: `${Math.round(bytes.length / 1024)} kB`,
+				fileType: 'image',
+				mimeType: 'image/jpeg',
+				fileExtension: 'jpg',
+				binaryKey: 'data0',
+			},
+		];
+		return {
+			json,
+			binary: {
+				data0: {
+					data: bytes.toString('base64'),
+					mimeType: 'image/jpeg',
+					fileName: turn.withFile,
+					fileExtension: 'jpg',
+				},
+			},
+		};
 	});
 }
 
@@ -75,7 +94,11 @@ module.exports = {
 		const sessions = new Set();
 		results.forEach((result, run) => {
 			const [, replyNode] = TURNS[run];
-			assert.equal(result.lastNodeExecuted, replyNode, `message ${run + 1} (${JSON.stringify(TURNS[run][0].chatInput)}) ended in ${result.lastNodeExecuted}`);
+			assert.equal(
+				result.lastNodeExecuted,
+				replyNode,
+				`message ${run + 1} (${JSON.stringify(TURNS[run][0].chatInput)}) ended in ${result.lastNodeExecuted}`,
+			);
 			const [chat] = json('Find Chat’s Video Session', run);
 			if (run > 0) assert.match(chat.nemoSessionId, /\S/, `message ${run + 1} found the chat’s session`);
 			// the Switch's items are on the output of their intent, not only the first
@@ -85,7 +108,8 @@ module.exports = {
 		});
 		assert.equal(sessions.size, 1, `one NemoVideo session for the whole chat: ${[...sessions].join(', ')}`);
 		assert.ok(results[0].nodes['Create Session'], 'the first message created it');
-		for (let run = 1; run < results.length; run++) assert.equal(results[run].nodes['Create Session'], undefined, `message ${run + 1} reused it`);
+		for (let run = 1; run < results.length; run++)
+			assert.equal(results[run].nodes['Create Session'], undefined, `message ${run + 1} reused it`);
 
 		const reply = (run) => json(TURNS[run][1], run)[0].output;
 		log?.(`replies:\n${TURNS.map((t, run) => `  ${t[0].chatInput} → ${reply(run)}`).join('\n')}`);

@@ -56,14 +56,38 @@ function routingWorkflow() {
 	const route = example.nodes.find((n) => n.name === SWITCH);
 	if (!route || route.type !== 'n8n-nodes-base.switch') throw new Error(`${EXAMPLE} has no Switch node "${SWITCH}"`);
 	const outputs = (example.connections[SWITCH]?.main ?? []).length;
-	if (outputs !== OUTPUTS.length) throw new Error(`${EXAMPLE}: "${SWITCH}" has ${outputs} connected outputs, expected ${OUTPUTS.length}`);
-	const messages = PHRASES.map(([message], index) => ({ index, sessionId: `chat-${index}`, action: 'sendMessage', ...(typeof message === 'string' ? { chatInput: message } : message) }));
+	if (outputs !== OUTPUTS.length)
+		throw new Error(`${EXAMPLE}: "${SWITCH}" has ${outputs} connected outputs, expected ${OUTPUTS.length}`);
+	const messages = PHRASES.map(([message], index) => ({
+		index,
+		sessionId: `chat-${index}`,
+		action: 'sendMessage',
+		...(typeof message === 'string' ? { chatInput: message } : message),
+	}));
 	const nodes = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ name: 'Chat Messages', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ messages }), options: {} } },
-		{ name: 'One Item per Message', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'messages', options: {} } },
+		{
+			name: 'Chat Messages',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ messages }), options: {} },
+		},
+		{
+			name: 'One Item per Message',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: { fieldToSplitOut: 'messages', options: {} },
+		},
 		{ ...structuredClone(route), position: [600, 0] },
-		...OUTPUTS.map((intent, i) => ({ name: `→ ${intent}`, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [850, i * 150], parameters: {} })),
+		...OUTPUTS.map((intent, i) => ({
+			name: `→ ${intent}`,
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [850, i * 150],
+			parameters: {},
+		})),
 	];
 	const connections = {
 		Start: { main: [[{ node: 'Chat Messages', type: 'main', index: 0 }]] },
@@ -86,7 +110,9 @@ module.exports = {
 				landed.set(item.json.index, intent);
 			}
 		}
-		const wrong = PHRASES.map(([message, expected], index) => ({ message, expected, got: landed.get(index) })).filter((r) => r.got !== r.expected);
+		const wrong = PHRASES.map(([message, expected], index) => ({ message, expected, got: landed.get(index) })).filter(
+			(r) => r.got !== r.expected,
+		);
 		assert.deepEqual(wrong, [], 'every phrase on its intent’s output');
 		assert.equal(landed.size, PHRASES.length);
 		assert.equal((await sim.log()).length, 0, 'routing calls nothing');
@@ -95,6 +121,9 @@ module.exports = {
 		const first = example.connections[SWITCH].main.map((targets) => targets[0].node);
 		assert.deepEqual(first, ['Render MP4', 'Check Credits', 'Get Status', 'Has Files?', 'Edit Video']);
 		const keys = example.nodes.find((n) => n.name === SWITCH).parameters.rules.values.map((rule) => rule.outputKey);
-		assert.deepEqual([...keys, example.nodes.find((n) => n.name === SWITCH).parameters.options.renameFallbackOutput], OUTPUTS);
+		assert.deepEqual(
+			[...keys, example.nodes.find((n) => n.name === SWITCH).parameters.options.renameFallbackOutput],
+			OUTPUTS,
+		);
 	},
 };

@@ -48,7 +48,11 @@ function agentWorkflow({ request = REQUEST, tools = TOOLS } = {}) {
 			typeVersion: 1.3,
 			position: [120, 240],
 			// A local OpenAI-compatible server speaks Chat Completions, not the Responses API.
-			parameters: { model: { __rl: true, mode: 'id', value: 'fake-video-model' }, responsesApiEnabled: false, options: {} },
+			parameters: {
+				model: { __rl: true, mode: 'id', value: 'fake-video-model' },
+				responsesApiEnabled: false,
+				options: {},
+			},
 			credentials: { openAiApi: { id: 'placeholder', name: 'placeholder' } },
 		},
 		...tools.map((tool, index) => ({ typeVersion: 1, position: [360 + index * 120, 240], ...tool })),
@@ -58,7 +62,12 @@ function agentWorkflow({ request = REQUEST, tools = TOOLS } = {}) {
 		'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
 	};
 	for (const tool of tools) connections[tool.name] = { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] };
-	return { name: 'e2e: AI Agent makes a clip with the NemoVideo tools', nodes, connections, settings: { executionOrder: 'v1' } };
+	return {
+		name: 'e2e: AI Agent makes a clip with the NemoVideo tools',
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 /**
@@ -67,14 +76,22 @@ function agentWorkflow({ request = REQUEST, tools = TOOLS } = {}) {
  * server whatever happens. Pushes the run result into ctx.results; the server's record goes to
  * ctx.state.fake.
  */
-async function runAgent(ctx, { workflow = agentWorkflow(), credentials = 'anonymous', fakeOptions, timeoutMs = 180_000 } = {}) {
+async function runAgent(
+	ctx,
+	{ workflow = agentWorkflow(), credentials = 'anonymous', fakeOptions, timeoutMs = 180_000 } = {},
+) {
 	const { runner, sim, state } = ctx;
 	const fake = await startFakeOpenAi(fakeOptions);
 	state.fake = fake;
 	try {
 		const data = credentialData(credentials, sim);
 		const nemo = { id: newCredentialId(), name: 'NemoVideo e2e (agent)', type: 'nemoVideoApi', data };
-		const openAi = { id: newCredentialId(), name: 'Fake OpenAI (e2e)', type: 'openAiApi', data: { apiKey: 'sk-e2e-not-a-real-key', url: fake.url, header: false } };
+		const openAi = {
+			id: newCredentialId(),
+			name: 'Fake OpenAI (e2e)',
+			type: 'openAiApi',
+			data: { apiKey: 'sk-e2e-not-a-real-key', url: fake.url, header: false },
+		};
 		state.clientId = data.clientId;
 		await runner.importCredentials([nemo, openAi]);
 		const id = await runner.importWorkflow(workflow, { credentials: { nemoVideoApi: nemo, openAiApi: openAi } });
@@ -86,7 +103,10 @@ async function runAgent(ctx, { workflow = agentWorkflow(), credentials = 'anonym
 		// E2E_AGENT_DUMP=<file>: what the fake model received and answered, for debugging a check
 		if (process.env.E2E_AGENT_DUMP) {
 			const { requests, answers, toolResults, problems } = fake;
-			require('node:fs').writeFileSync(process.env.E2E_AGENT_DUMP, JSON.stringify({ requests, answers, toolResults, problems }, null, 2));
+			require('node:fs').writeFileSync(
+				process.env.E2E_AGENT_DUMP,
+				JSON.stringify({ requests, answers, toolResults, problems }, null, 2),
+			);
 		}
 	}
 }
@@ -120,4 +140,15 @@ function describeToolResults(fake) {
 	return fake.toolResults.map((r) => `${r.name} ${r.chars} chars`).join(', ');
 }
 
-module.exports = { agentWorkflow, runAgent, toolRuns, agentOutput, describeToolResults, TOOLS, TOOL_RESULT_CAP, IMAGE_URL, REQUEST, TOKEN_RE };
+module.exports = {
+	agentWorkflow,
+	runAgent,
+	toolRuns,
+	agentOutput,
+	describeToolResults,
+	TOOLS,
+	TOOL_RESULT_CAP,
+	IMAGE_URL,
+	REQUEST,
+	TOKEN_RE,
+};

@@ -37,7 +37,9 @@ function shippedExample(file, fill = {}) {
 				const last = keys.pop();
 				const holder = keys.reduce((object, key) => object?.[key], node.parameters);
 				if (holder?.[last] !== shipped) {
-					throw new Error(`${file}: "${nodeName}" ${parameterPath} is ${JSON.stringify(holder?.[last])}, the check expects the placeholder ${JSON.stringify(shipped)}`);
+					throw new Error(
+						`${file}: "${nodeName}" ${parameterPath} is ${JSON.stringify(holder?.[last])}, the check expects the placeholder ${JSON.stringify(shipped)}`,
+					);
 				}
 				holder[last] = value;
 			}
@@ -75,9 +77,16 @@ function assertPlayableMp4(assert, binary, expected) {
 	assert.equal(binary.exists, true, `MP4 missing at ${binary.path}`);
 	const probe = JSON.parse(
 		execFileSync('ffprobe', [
-			'-v', 'error', '-count_frames', '-select_streams', 'v:0',
-			'-show_entries', 'stream=codec_name,width,height,nb_read_frames,avg_frame_rate:format=duration',
-			'-of', 'json', binary.path,
+			'-v',
+			'error',
+			'-count_frames',
+			'-select_streams',
+			'v:0',
+			'-show_entries',
+			'stream=codec_name,width,height,nb_read_frames,avg_frame_rate:format=duration',
+			'-of',
+			'json',
+			binary.path,
 		]).toString(),
 	);
 	const [stream] = probe.streams;
@@ -85,8 +94,14 @@ function assertPlayableMp4(assert, binary, expected) {
 	assert.equal(stream.width, expected.width);
 	assert.equal(stream.height, expected.height);
 	const duration = Number(probe.format.duration);
-	assert.ok(Math.abs(duration - expected.durationSeconds) < 0.5, `duration ${duration} s, expected ${expected.durationSeconds} s`);
-	assert.ok(Number(stream.nb_read_frames) >= Math.floor(expected.durationSeconds * 24), `only ${stream.nb_read_frames} frames decoded`);
+	assert.ok(
+		Math.abs(duration - expected.durationSeconds) < 0.5,
+		`duration ${duration} s, expected ${expected.durationSeconds} s`,
+	);
+	assert.ok(
+		Number(stream.nb_read_frames) >= Math.floor(expected.durationSeconds * 24),
+		`only ${stream.nb_read_frames} frames decoded`,
+	);
 	return { duration, frames: Number(stream.nb_read_frames) };
 }
 

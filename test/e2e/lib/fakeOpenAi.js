@@ -34,7 +34,10 @@ const STEPS = [
 
 /** Which step a tool name is for (word starts only: "Check_Credits" contains "edit"). */
 function stepOf(toolName) {
-	const words = String(toolName).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+	const words = String(toolName)
+		.toLowerCase()
+		.split(/[^a-z0-9]+/)
+		.filter(Boolean);
 	const has = (word) => words.some((w) => w.startsWith(word));
 	if (has('state') || has('status')) return 'state';
 	if (has('session')) return 'session';
@@ -106,15 +109,20 @@ class FakeOpenAi {
 				try {
 					body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 				} catch (error) {
-					return sendJson(res, 400, { error: { message: `invalid JSON: ${error.message}`, type: 'invalid_request_error' } });
+					return sendJson(res, 400, {
+						error: { message: `invalid JSON: ${error.message}`, type: 'invalid_request_error' },
+					});
 				}
 				this.requests.push(body);
 				const message = this.next(body);
 				return body.stream ? sendStream(res, this.model, message) : sendJson(res, 200, completion(this.model, message));
 			}
 			this.otherRequests.push(`${req.method} ${path}`);
-			if (req.method === 'GET' && /\/models$/.test(path)) return sendJson(res, 200, { object: 'list', data: [{ id: this.model, object: 'model', owned_by: 'e2e' }] });
-			return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+			if (req.method === 'GET' && /\/models$/.test(path))
+				return sendJson(res, 200, { object: 'list', data: [{ id: this.model, object: 'model', owned_by: 'e2e' }] });
+			return sendJson(res, 404, {
+				error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' },
+			});
 		});
 	}
 
@@ -122,18 +130,29 @@ class FakeOpenAi {
 	next(body) {
 		const messages = Array.isArray(body.messages) ? body.messages : [];
 		const tools = (Array.isArray(body.tools) ? body.tools : []).map((t) => t.function ?? t).filter((f) => f && f.name);
-		const userText = messages.filter((m) => m.role === 'user').map((m) => text(m.content)).join('\n');
+		const userText = messages
+			.filter((m) => m.role === 'user')
+			.map((m) => text(m.content))
+			.join('\n');
 		const calls = new Map(); // tool call id -> name
 		for (const m of messages) for (const call of m.tool_calls ?? []) calls.set(call.id, call.function?.name);
 		const results = messages
 			.filter((m) => m.role === 'tool')
-			.map((m) => ({ name: calls.get(m.tool_call_id) ?? m.name ?? '?', callId: m.tool_call_id, content: text(m.content) }));
+			.map((m) => ({
+				name: calls.get(m.tool_call_id) ?? m.name ?? '?',
+				callId: m.tool_call_id,
+				content: text(m.content),
+			}));
 		for (const r of results) {
-			if (!this.toolResults.some((seen) => seen.callId === r.callId)) this.toolResults.push({ ...r, chars: r.content.length });
+			if (!this.toolResults.some((seen) => seen.callId === r.callId))
+				this.toolResults.push({ ...r, chars: r.content.length });
 		}
 
 		const failed = results.find((r) => errorText(r.content) !== undefined);
-		if (failed) return this.final(`The ${failed.name} step failed, so there is no video yet. The tool said: ${errorText(failed.content)}`);
+		if (failed)
+			return this.final(
+				`The ${failed.name} step failed, so there is no video yet. The tool said: ${errorText(failed.content)}`,
+			);
 
 		const known = facts(results);
 		const done = new Set(results.map((r) => stepOf(r.name)).filter(Boolean));
@@ -168,17 +187,22 @@ class FakeOpenAi {
 			else if (/url/i.test(key)) value = type === 'array' ? imageUrls : imageUrls.join(', ');
 			else if (/prompt|instruction|message|request/i.test(key)) value = this.editPrompt ?? editPromptFrom(userText);
 			if (value === undefined || (Array.isArray(value) && value.length === 0) || value === '') {
-				if (required.has(key)) this.problems.push(`${tool.name}: cannot fill required "${key}" (${prop?.description ?? 'no description'})`);
+				if (required.has(key))
+					this.problems.push(`${tool.name}: cannot fill required "${key}" (${prop?.description ?? 'no description'})`);
 				continue;
 			}
 			args[key] = value;
 		}
 		const needs = { upload: /url/i, edit: /prompt|instruction|message|request/i };
 		if (needs[step] && !Object.keys(properties).some((k) => needs[step].test(k))) {
-			this.problems.push(`${tool.name}: its schema has no property for the ${step === 'upload' ? 'file URLs' : 'prompt'} (properties: ${Object.keys(properties).join(', ') || 'none'})`);
+			this.problems.push(
+				`${tool.name}: its schema has no property for the ${step === 'upload' ? 'file URLs' : 'prompt'} (properties: ${Object.keys(properties).join(', ') || 'none'})`,
+			);
 		}
 		if (step !== 'session' && !Object.keys(properties).some((k) => /session/i.test(k))) {
-			this.problems.push(`${tool.name}: its schema has no session ID property (properties: ${Object.keys(properties).join(', ') || 'none'})`);
+			this.problems.push(
+				`${tool.name}: its schema has no session ID property (properties: ${Object.keys(properties).join(', ') || 'none'})`,
+			);
 		}
 		return args;
 	}
@@ -186,7 +210,11 @@ class FakeOpenAi {
 	toolCall(tool, args) {
 		const id = `call_${this.answers.length + 1}`;
 		this.answers.push({ kind: 'tool_call', name: tool.name, args });
-		return { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: tool.name, arguments: JSON.stringify(args) } }] };
+		return {
+			role: 'assistant',
+			content: null,
+			tool_calls: [{ id, type: 'function', function: { name: tool.name, arguments: JSON.stringify(args) } }],
+		};
 	}
 
 	final(content) {
@@ -222,7 +250,8 @@ function facts(results) {
 			if (/^renderId$/i.test(key)) known.renderId = value;
 			if (/^(url|videoUrl|outputUrl)$/i.test(key) && /\.mp4(\?|$)/i.test(value)) known.videoUrl = value;
 		}
-		if (!known.videoUrl && stepOf(r.name) === 'render') known.videoUrl = (r.content.match(URL_RE) ?? []).find((u) => /\.mp4/i.test(u));
+		if (!known.videoUrl && stepOf(r.name) === 'render')
+			known.videoUrl = (r.content.match(URL_RE) ?? []).find((u) => /\.mp4/i.test(u));
 	}
 	return known;
 }
@@ -247,7 +276,8 @@ function errorText(content) {
 
 function text(content) {
 	if (typeof content === 'string') return content;
-	if (Array.isArray(content)) return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('');
+	if (Array.isArray(content))
+		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('');
 	return content == null ? '' : JSON.stringify(content);
 }
 
@@ -268,12 +298,19 @@ function completion(model, message) {
 function sendStream(res, model, message) {
 	counter++;
 	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-	const base = { id: `chatcmpl-e2e-${counter}`, object: 'chat.completion.chunk', created: 1_800_000_000 + counter, model };
+	const base = {
+		id: `chatcmpl-e2e-${counter}`,
+		object: 'chat.completion.chunk',
+		created: 1_800_000_000 + counter,
+		model,
+	};
 	const delta = message.tool_calls
 		? { role: 'assistant', content: null, tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) }
 		: { role: 'assistant', content: message.content };
 	res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
-	res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }] })}\n\n`);
+	res.write(
+		`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }] })}\n\n`,
+	);
 	res.end('data: [DONE]\n\n');
 }
 

@@ -42,10 +42,15 @@ function loadChecks(filters = []) {
 			for (const key of ['name', 'assert']) {
 				if (!check[key]) throw new Error(`${check.file}: a check must export "${key}"`);
 			}
-			if (!check.workflow && typeof check.run !== 'function') throw new Error(`${check.file}: a check must export "workflow" or "run"`);
+			if (!check.workflow && typeof check.run !== 'function')
+				throw new Error(`${check.file}: a check must export "workflow" or "run"`);
 			return check;
 		})
-		.filter((c) => filters.length === 0 || filters.some((needle) => `${c.file} ${c.name}`.toLowerCase().includes(needle.toLowerCase())));
+		.filter(
+			(c) =>
+				filters.length === 0 ||
+				filters.some((needle) => `${c.file} ${c.name}`.toLowerCase().includes(needle.toLowerCase())),
+		);
 }
 
 /** The plain credential data for a check's credentials mode, pointing at the simulator. */
@@ -93,10 +98,22 @@ async function prepareChecks(checks, { runner, sim }) {
 		if (check.run && !check.workflow) continue; // drives n8n itself (see run(ctx) above)
 		try {
 			const data = credentialData(check.credentials ?? 'anonymous', sim);
-			if (data) entry.credential = { id: newCredentialId(), name: `NemoVideo e2e (${path.basename(check.file)})`, type: CREDENTIAL_TYPE, data };
+			if (data)
+				entry.credential = {
+					id: newCredentialId(),
+					name: `NemoVideo e2e (${path.basename(check.file)})`,
+					type: CREDENTIAL_TYPE,
+					data,
+				};
 			entry.clientId = data?.clientId;
-			const workflow = typeof check.workflow === 'function' ? await check.workflow(baseContext(entry, { runner, sim })) : check.workflow;
-			entry.workflow = typeof workflow === 'string' ? JSON.parse(fs.readFileSync(path.resolve(REPO_ROOT, workflow), 'utf8')) : workflow;
+			const workflow =
+				typeof check.workflow === 'function'
+					? await check.workflow(baseContext(entry, { runner, sim }))
+					: check.workflow;
+			entry.workflow =
+				typeof workflow === 'string'
+					? JSON.parse(fs.readFileSync(path.resolve(REPO_ROOT, workflow), 'utf8'))
+					: workflow;
 			if (!Array.isArray(entry.workflow?.nodes)) throw new Error(`${check.file}: the workflow has no "nodes" array`);
 		} catch (error) {
 			entry.error = error;
@@ -109,7 +126,11 @@ async function prepareChecks(checks, { runner, sim }) {
 		const ids = ready.length
 			? await runner.importWorkflows(
 					// a fresh id each: two checks may share one workflow file (and its id)
-					ready.map((e) => ({ workflow: e.workflow, id: newWorkflowId(), credentials: e.credential ? { [CREDENTIAL_TYPE]: e.credential } : undefined })),
+					ready.map((e) => ({
+						workflow: e.workflow,
+						id: newWorkflowId(),
+						credentials: e.credential ? { [CREDENTIAL_TYPE]: e.credential } : undefined,
+					})),
 				)
 			: [];
 		ready.forEach((e, i) => (e.workflowId = ids[i]));
@@ -133,7 +154,12 @@ async function runCheck(entry, { runner, sim, log }) {
 		await sim.restore();
 		if (check.simulator?.config) await sim.configure(check.simulator.config);
 		if (check.simulator?.faults) await sim.faults(check.simulator.faults);
-		const partial = { ...baseContext(entry, { runner, sim }), results, log, storedCredential: () => stored(runner, entry.credential) };
+		const partial = {
+			...baseContext(entry, { runner, sim }),
+			results,
+			log,
+			storedCredential: () => stored(runner, entry.credential),
+		};
 		if (check.run && !check.workflow) {
 			await check.run(partial);
 		} else {
@@ -147,7 +173,10 @@ async function runCheck(entry, { runner, sim, log }) {
 		const pick = (node, run) => {
 			const result = results[run ?? results.length - 1];
 			const found = result?.nodes[node];
-			if (!found) throw new assert.AssertionError({ message: `node "${node}" did not run (ran: ${Object.keys(result?.nodes ?? {}).join(', ')})` });
+			if (!found)
+				throw new assert.AssertionError({
+					message: `node "${node}" did not run (ran: ${Object.keys(result?.nodes ?? {}).join(', ')})`,
+				});
 			return found.items;
 		};
 		/** @type {CheckContext} */
@@ -172,7 +201,9 @@ async function stored(runner, credential) {
 class RunFailed extends Error {
 	constructor(run, result) {
 		const where = result.error?.node ? ` in node "${result.error.node}"` : '';
-		super(`run ${run} failed${where}: ${result.error?.message ?? result.status}${result.error?.description ? ` (${result.error.description})` : ''}`);
+		super(
+			`run ${run} failed${where}: ${result.error?.message ?? result.status}${result.error?.description ? ` (${result.error.description})` : ''}`,
+		);
 		this.result = result;
 	}
 }
@@ -183,9 +214,19 @@ function describeFailure(outcome) {
 	const failed = outcome.error?.result ?? outcome.results.find((r) => !r.ok);
 	if (failed) {
 		for (const [name, node] of Object.entries(failed.nodes)) {
-			lines.push(`    ${node.status === 'success' ? '✓' : '✗'} ${name}: ${node.items.length} item(s)${node.error ? `: ${node.error.message}` : ''}`);
+			lines.push(
+				`    ${node.status === 'success' ? '✓' : '✗'} ${name}: ${node.items.length} item(s)${node.error ? `: ${node.error.message}` : ''}`,
+			);
 		}
-		if (!failed.raw || failed.exitCode !== 0) lines.push('    n8n output (tail):', ...failed.stdout.trim().split('\n').slice(-15).map((l) => `      ${l}`));
+		if (!failed.raw || failed.exitCode !== 0)
+			lines.push(
+				'    n8n output (tail):',
+				...failed.stdout
+					.trim()
+					.split('\n')
+					.slice(-15)
+					.map((l) => `      ${l}`),
+			);
 	} else if (outcome.error?.stack && !(outcome.error instanceof assert.AssertionError)) {
 		lines.push(outcome.error.stack);
 	}

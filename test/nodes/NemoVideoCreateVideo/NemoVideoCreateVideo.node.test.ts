@@ -7,7 +7,16 @@ import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8
 import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
 import { NemoVideoCreateVideo } from '../../../nodes/NemoVideoCreateVideo/NemoVideoCreateVideo.node';
 import type { Simulator } from '../../../simulator';
-import { BINARY_FROM_FILE_TYPE, chain, CODE_TYPE, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow, type RunOptions } from '../../harness';
+import {
+	BINARY_FROM_FILE_TYPE,
+	chain,
+	CODE_TYPE,
+	MANUAL_TRIGGER_TYPE,
+	node,
+	nodeTypesOf,
+	runWorkflow,
+	type RunOptions,
+} from '../../harness';
 import { jpeg } from '../../helpers/media';
 import { quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
 import { TOOL_RUN_WAYS, toolVariant } from '../../helpers/toolRun';
@@ -48,18 +57,31 @@ async function run(nodes: INode[], options: Partial<RunOptions> = {}, extraTypes
 }
 
 const photos = (count = 5) =>
-	node('Read Files from Disk', BINARY_FROM_FILE_TYPE, { filePaths: [1, 2, 3, 4, 5].slice(0, count).map((n) => join(dir, `photo-${n}.jpg`)).join(',') });
+	node('Read Files from Disk', BINARY_FROM_FILE_TYPE, {
+		filePaths: [1, 2, 3, 4, 5]
+			.slice(0, count)
+			.map((n) => join(dir, `photo-${n}.jpg`))
+			.join(','),
+	});
 const createVideo = (parameters: INodeParameters = {}, extra: Partial<INode> = {}) =>
 	nemoNode('Create Video', 'nemoVideoCreateVideo', { operation: 'create', ...parameters }, extra);
 
-const checksOf = (item: INodeExecutionData) => item.json.checks as Array<{ name: string; asked: string; got: string; pass: boolean; source: string }>;
-const errorDescription = (result: Awaited<ReturnType<typeof run>>) => String((result.error?.error as { description?: string })?.description ?? '');
+const checksOf = (item: INodeExecutionData) =>
+	item.json.checks as Array<{ name: string; asked: string; got: string; pass: boolean; source: string }>;
+const errorDescription = (result: Awaited<ReturnType<typeof run>>) =>
+	String((result.error?.error as { description?: string })?.description ?? '');
 
 describe('NemoVideo Create Video: photos in, checked MP4 out', () => {
 	it('five photos → one session, one upload, one prompt, one render; every check passes; one item paired to all five', async () => {
 		const result = await run([
 			photos(),
-			createVideo({ durationSeconds: 15, backgroundMusic: true, musicGenre: 'Upbeat Pop', musicVolume: 20, title: 'Summer Collection' }),
+			createVideo({
+				durationSeconds: 15,
+				backgroundMusic: true,
+				musicGenre: 'Upbeat Pop',
+				musicVolume: 20,
+				title: 'Summer Collection',
+			}),
 		]);
 
 		expect([result.status, result.error?.message]).toEqual(['success', undefined]);
@@ -76,7 +98,12 @@ describe('NemoVideo Create Video: photos in, checked MP4 out', () => {
 			{ name: 'music', asked: 'Upbeat Pop, 20%', got: 'Upbeat Pop, 20%', pass: true, source: 'timeline' },
 			{ name: 'title', asked: '"Summer Collection"', got: '"Summer Collection"', pass: true, source: 'timeline' },
 		]);
-		expect(item.json).toMatchObject({ allChecksPass: true, edits: 1, status: 'completed', uploadedFiles: expect.any(Array) });
+		expect(item.json).toMatchObject({
+			allChecksPass: true,
+			edits: 1,
+			status: 'completed',
+			uploadedFiles: expect.any(Array),
+		});
 		expect((item.json.uploadedFiles as IDataObject[]).length).toBe(5);
 		expect(item.json.instruction).toBe(
 			'Turn these 5 photos into a video exactly 15 seconds long, in 16:9 landscape format, 1920x1080 (1080p), with smooth crossfade transitions between the photos, with Upbeat Pop background music at 20% volume, with the title "Summer Collection" at the start.',
@@ -97,11 +124,22 @@ describe('NemoVideo Create Video: photos in, checked MP4 out', () => {
 	});
 
 	it('9:16 and 1:1 become part of the instruction and the timeline has that canvas (URL output: checked on the timeline)', async () => {
-		for (const [format, size] of [['vertical', '1080x1920'], ['square', '1080x1080']]) {
+		for (const [format, size] of [
+			['vertical', '1080x1920'],
+			['square', '1080x1080'],
+		]) {
 			const result = await run([photos(2), createVideo({ format, output: 'url', transitions: 'none' })]);
 			const [item] = result.output('Create Video');
-			expect(checksOf(item).find((check) => check.name === 'resolution')).toEqual({ name: 'resolution', asked: size, got: size, pass: true, source: 'timeline' });
-			expect(item.json.instruction).toMatch(format === 'vertical' ? /9:16 vertical format, 1080x1920.*without transitions/ : /1:1 square format, 1080x1080/);
+			expect(checksOf(item).find((check) => check.name === 'resolution')).toEqual({
+				name: 'resolution',
+				asked: size,
+				got: size,
+				pass: true,
+				source: 'timeline',
+			});
+			expect(item.json.instruction).toMatch(
+				format === 'vertical' ? /9:16 vertical format, 1080x1920.*without transitions/ : /1:1 square format, 1080x1080/,
+			);
 		}
 	});
 
@@ -136,7 +174,9 @@ describe('a video that is not what was asked', () => {
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(2);
 		expect(requestsTo(simulator, 'POST', RENDER_START)).toHaveLength(1);
 		expect(item.json).toMatchObject({ allChecksPass: true, edits: 2 });
-		expect(item.json.correction).toBe('Please correct the video: make the video exactly 10 seconds long (it is 5 s now). Keep everything else as it is.');
+		expect(item.json.correction).toBe(
+			'Please correct the video: make the video exactly 10 seconds long (it is 5 s now). Keep everything else as it is.',
+		);
 		expect(checksOf(item)[0]).toEqual({ name: 'duration', asked: '10 s', got: '10 s', pass: true, source: 'mp4' });
 	});
 
@@ -161,7 +201,9 @@ describe('refusals before anything is spent', () => {
 
 	it('an anonymous token gets the registration link', async () => {
 		simulator.configure({ anonymousCredits: 40 });
-		const result = await run([photos(1), createVideo()], { credentials: nemoVideoCredentials(simulator.url, { apiToken: '' }) });
+		const result = await run([photos(1), createVideo()], {
+			credentials: nemoVideoCredentials(simulator.url, { apiToken: '' }),
+		});
 
 		expect(result.error?.message).toBe('Not enough NemoVideo credits: one edit needs about 50, 40 available');
 		expect(errorDescription(result)).toMatch(/Register a NemoVideo account at https:\/\/nemovideo\.ai\/register/);
@@ -187,11 +229,16 @@ describe('refusals before anything is spent', () => {
 describe('as an AI agent tool', () => {
 	it.each(TOOL_RUN_WAYS)('URLs in, the URL and a short summary out (%s)', async (way) => {
 		const type = toolVariant(new NemoVideoCreateVideo(), way);
-		const tool = node('Create Video Tool', `${PACKAGE}.${type.description.name}`, {
-			operation: 'create',
-			source: 'url',
-			urls: 'https://images.example.com/a.jpg, https://images.example.com/b.jpg',
-		}, { credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } } });
+		const tool = node(
+			'Create Video Tool',
+			`${PACKAGE}.${type.description.name}`,
+			{
+				operation: 'create',
+				source: 'url',
+				urls: 'https://images.example.com/a.jpg, https://images.example.com/b.jpg',
+			},
+			{ credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } } },
+		);
 
 		const result = await run([tool], {}, [type]);
 
@@ -204,10 +251,17 @@ describe('as an AI agent tool', () => {
 
 	it('the tool variant takes its images from URLs the model gives ($fromAI imageUrls), with no field set by the user', async () => {
 		const type = toolVariant(new NemoVideoCreateVideo(), 'generated Tool type');
-		const model = node('Model Call', CODE_TYPE, { jsCode: "return [{ imageUrls: 'https://images.example.com/a.jpg' }];" });
-		const tool = node('Create Video Tool', `${PACKAGE}.${type.description.name}`, { operation: 'create' }, {
-			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
+		const model = node('Model Call', CODE_TYPE, {
+			jsCode: "return [{ imageUrls: 'https://images.example.com/a.jpg' }];",
 		});
+		const tool = node(
+			'Create Video Tool',
+			`${PACKAGE}.${type.description.name}`,
+			{ operation: 'create' },
+			{
+				credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
+			},
+		);
 
 		const result = await run([model, tool], {}, [type]);
 

@@ -32,7 +32,12 @@ async function run(videosInFlight: number) {
 		chain(
 			node('Start', MANUAL_TRIGGER_TYPE),
 			node('Read Files from Disk', BINARY_FROM_FILE_TYPE, { filePaths: files }),
-			nemoNode('Create Video', 'nemoVideoCreateVideo', { operation: 'create', mode: 'perItem', output: 'url', options: { videosInFlight } }),
+			nemoNode('Create Video', 'nemoVideoCreateVideo', {
+				operation: 'create',
+				mode: 'perItem',
+				output: 'url',
+				options: { videosInFlight },
+			}),
 		),
 		{
 			nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoCreateVideo()),
@@ -45,7 +50,14 @@ async function run(videosInFlight: number) {
 
 describe('NemoVideo Create Video: Videos in Flight', () => {
 	it('3 in flight for 5 items: five videos, each from its own item, in input order and paired; a 429 is waited out', async () => {
-		simulator.injectFault({ method: 'GET', path: '^/api/render/proxy/lambda/', kind: 'status', status: 429, retryAfter: 1, times: 1 });
+		simulator.injectFault({
+			method: 'GET',
+			path: '^/api/render/proxy/lambda/',
+			kind: 'status',
+			status: 429,
+			retryAfter: 1,
+			times: 1,
+		});
 		const result = await run(3);
 
 		expect([result.status, result.error?.message]).toEqual(['success', undefined]);
@@ -53,7 +65,9 @@ describe('NemoVideo Create Video: Videos in Flight', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((n) => ({ item: n })));
 		expect(items.every((item) => item.json.allChecksPass === true && item.json.status === 'completed')).toBe(true);
 		// each output is its own item's video: the session holds that item's photo
-		const uploaded = items.map((item) => (item.json.uploadedFiles as Array<{ width?: number }>).map((file) => file.width));
+		const uploaded = items.map((item) =>
+			(item.json.uploadedFiles as Array<{ width?: number }>).map((file) => file.width),
+		);
 		expect(uploaded).toEqual([1, 2, 3, 4, 5].map((n) => [640 + n * 16]));
 		expect(new Set(items.map((item) => item.json.sessionId)).size).toBe(5);
 		expect(requestsTo(simulator, 'POST', /^\/api\/render\/proxy\/lambda$/)).toHaveLength(5);
@@ -62,10 +76,16 @@ describe('NemoVideo Create Video: Videos in Flight', () => {
 
 	it('videos made 3 at a time send the same requests as one at a time', async () => {
 		await run(1);
-		const sequential = simulator.log.map((entry) => `${entry.method} ${entry.path.split('/').slice(0, 4).join('/')}`).sort();
+		const sequential = simulator.log
+			.map((entry) => `${entry.method} ${entry.path.split('/').slice(0, 4).join('/')}`)
+			.sort();
 		simulator.reset();
 		await run(3);
-		const parallel = simulator.log.map((entry) => `${entry.method} ${entry.path.split('/').slice(0, 4).join('/')}`).sort();
-		expect(parallel.filter((line) => !line.startsWith('GET /api/render'))).toEqual(sequential.filter((line) => !line.startsWith('GET /api/render')));
+		const parallel = simulator.log
+			.map((entry) => `${entry.method} ${entry.path.split('/').slice(0, 4).join('/')}`)
+			.sort();
+		expect(parallel.filter((line) => !line.startsWith('GET /api/render'))).toEqual(
+			sequential.filter((line) => !line.startsWith('GET /api/render')),
+		);
 	});
 });

@@ -17,7 +17,12 @@ describe('NemoVideo Credits', () => {
 	it('Get Balance returns available, frozen and total credits', async () => {
 		const result = await runChain([credits(0)], nemoVideoCredentials(simulator.url));
 
-		expect(result.output('Credits')[0].json).toMatchObject({ available: 10000, frozen: 0, total: 10000, sufficient: true });
+		expect(result.output('Credits')[0].json).toMatchObject({
+			available: 10000,
+			frozen: 0,
+			total: 10000,
+			sufficient: true,
+		});
 	});
 
 	it('stops the pipeline when fewer credits than the minimum are available', async () => {

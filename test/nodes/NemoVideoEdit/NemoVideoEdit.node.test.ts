@@ -4,7 +4,16 @@ import { NemoVideoApi } from '../../../credentials/NemoVideoApi.credentials';
 import { NemoVideoEdit } from '../../../nodes/NemoVideoEdit/NemoVideoEdit.node';
 import { createSession } from '../../../nodes/shared/transport';
 import type { Simulator } from '../../../simulator';
-import { chain, CODE_TYPE, CredentialStore, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow, type RunOptions } from '../../harness';
+import {
+	chain,
+	CODE_TYPE,
+	CredentialStore,
+	MANUAL_TRIGGER_TYPE,
+	node,
+	nodeTypesOf,
+	runWorkflow,
+	type RunOptions,
+} from '../../harness';
 import { clientFor, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../helpers/simulator';
 import { TOOL_RUN_WAYS, toolVariant, type ToolRunWay } from '../../helpers/toolRun';
 import { nemoNode, nemoVideoCredentials, PACKAGE } from '../../helpers/workflow';
@@ -27,9 +36,14 @@ beforeEach(() => {
 });
 
 /** A session with three photos, made outside the workflow under test. */
-async function sessionWithPhotos(options: { token?: string; language?: string; photos?: number } = {}): Promise<string> {
+async function sessionWithPhotos(
+	options: { token?: string; language?: string; photos?: number } = {},
+): Promise<string> {
 	const token = options.token ?? REGISTERED_TOKEN;
-	const { sessionId } = await createSession(clientFor(simulator, token), { taskName: 'edit tests', language: options.language ?? 'en' });
+	const { sessionId } = await createSession(clientFor(simulator, token), {
+		taskName: 'edit tests',
+		language: options.language ?? 'en',
+	});
 	if (options.photos !== 0) await uploadImages(simulator, token, sessionId, options.photos ?? 3);
 	return sessionId;
 }
@@ -49,7 +63,12 @@ function edit(parameters: INodeParameters, extra = {}) {
 	return nemoNode('Edit', 'nemoVideoEdit', { operation: 'sendPrompt', ...parameters }, extra);
 }
 
-async function runEditNode(sessionId: string, parameters: INodeParameters = {}, extra = {}, credentials = nemoVideoCredentials(simulator.url)) {
+async function runEditNode(
+	sessionId: string,
+	parameters: INodeParameters = {},
+	extra = {},
+	credentials = nemoVideoCredentials(simulator.url),
+) {
 	return await runChain([edit({ sessionId, prompt: PROMPT, ...parameters }, extra)], credentials);
 }
 
@@ -69,8 +88,17 @@ describe('NemoVideo Edit: what the agent did', () => {
 		expect(json).toMatchObject({ sessionId, silent: false, changed: true, replyTruncated: false, toolCallsOmitted: 0 });
 		expect(String(json.reply).startsWith(`${INTRO}\n\n`)).toBe(true);
 		expect(json.toolCalls).toEqual([
-			expect.objectContaining({ name: 'analyze_media', status: 'answered', arguments: expect.any(Object), result: { analyzed: 3, visual: 3, audio: 0 } }),
-			expect.objectContaining({ name: 'build_timeline', status: 'answered', arguments: expect.objectContaining({ duration_ms: 15000 }) }),
+			expect.objectContaining({
+				name: 'analyze_media',
+				status: 'answered',
+				arguments: expect.any(Object),
+				result: { analyzed: 3, visual: 3, audio: 0 },
+			}),
+			expect.objectContaining({
+				name: 'build_timeline',
+				status: 'answered',
+				arguments: expect.objectContaining({ duration_ms: 15000 }),
+			}),
 			expect.objectContaining({ name: 'add_bgm', status: 'answered', result: { ok: true, track: 'trk_bgm' } }),
 			expect.objectContaining({ name: 'set_canvas', status: 'answered' }),
 		]);
@@ -83,7 +111,11 @@ describe('NemoVideo Edit: what the agent did', () => {
 			width: 1920,
 			height: 1080,
 		});
-		expect(json.changes).toEqual(['added Video: 3 clips (0-15s)', 'added BGM: Lo-fi (0-15s, 35%)', 'duration 0s → 15s']);
+		expect(json.changes).toEqual([
+			'added Video: 3 clips (0-15s)',
+			'added BGM: Lo-fi (0-15s, 35%)',
+			'duration 0s → 15s',
+		]);
 		expect(json.durationMs).toEqual(expect.any(Number));
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(1);
 	});
@@ -99,7 +131,9 @@ describe('NemoVideo Edit: what the agent did', () => {
 		expect(String(item.json.reply).split(INTRO)).toHaveLength(2);
 		expect(item.json.eventCounts).toMatchObject({ finalTexts: 2, toolCalls: 4, toolResults: 4 });
 		expect((item.json.eventCounts as IDataObject).partialChunks).toBeGreaterThanOrEqual(2);
-		expect((item.json.toolCalls as IDataObject[]).every((call) => call.status === 'answered' && typeof call.id === 'string')).toBe(true);
+		expect(
+			(item.json.toolCalls as IDataObject[]).every((call) => call.status === 'answered' && typeof call.id === 'string'),
+		).toBe(true);
 	});
 
 	it('Chinese replies split inside multi-byte characters arrive whole, in both dialects and with CRLF', async () => {
@@ -153,7 +187,10 @@ describe('NemoVideo Edit: silent edits', () => {
 			changed: true,
 			suggestedAction: 'none',
 			changes: ['added Video: 3 clips (0-15s)', 'added BGM: Lo-fi (0-15s, 35%)', 'duration 0s → 15s'],
-			timeline: { summary: 'Timeline (2 tracks): 1. Video: 3 clips (0-15s) 2. BGM: Lo-fi (0-15s, 35%)', readyToExport: true },
+			timeline: {
+				summary: 'Timeline (2 tracks): 1. Video: 3 clips (0-15s) 2. BGM: Lo-fi (0-15s, 35%)',
+				readyToExport: true,
+			},
 		});
 		expect(item.json.eventCounts).toMatchObject({ messages: 0, toolCalls: 4 });
 	});
@@ -224,7 +261,12 @@ describe('NemoVideo Edit: refusals', () => {
 		const sessionId = await sessionWithPhotos({ token });
 		const userId = simulator.getSession(sessionId)?.userId;
 
-		const result = await runEditNode(sessionId, {}, {}, nemoVideoCredentials(simulator.url, { apiToken: '', sessionToken: token }));
+		const result = await runEditNode(
+			sessionId,
+			{},
+			{},
+			nemoVideoCredentials(simulator.url, { apiToken: '', sessionToken: token }),
+		);
 
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/Not enough NemoVideo credits/);
@@ -267,7 +309,9 @@ describe('NemoVideo Edit: refusals', () => {
 
 	it('items with the same session and prompt share one edit; a failed item does not stop the others under Continue', async () => {
 		const good = await sessionWithPhotos();
-		const items = node('Items', CODE_TYPE, { jsCode: `return [{ sid: ${JSON.stringify(good)} }, { sid: 'gone' }, { sid: ${JSON.stringify(good)} }];` });
+		const items = node('Items', CODE_TYPE, {
+			jsCode: `return [{ sid: ${JSON.stringify(good)} }, { sid: 'gone' }, { sid: ${JSON.stringify(good)} }];`,
+		});
 		const result = await runChain(
 			[items, edit({ sessionId: '={{ $json.sid }}', prompt: PROMPT }, { onError: 'continueRegularOutput' })],
 			nemoVideoCredentials(simulator.url),
@@ -282,9 +326,17 @@ describe('NemoVideo Edit: refusals', () => {
 
 	it('with One Request per Item, each item is its own edit', async () => {
 		const good = await sessionWithPhotos();
-		const items = node('Items', CODE_TYPE, { jsCode: `return [{ sid: ${JSON.stringify(good)} }, { sid: 'gone' }, { sid: ${JSON.stringify(good)} }];` });
+		const items = node('Items', CODE_TYPE, {
+			jsCode: `return [{ sid: ${JSON.stringify(good)} }, { sid: 'gone' }, { sid: ${JSON.stringify(good)} }];`,
+		});
 		const result = await runChain(
-			[items, edit({ sessionId: '={{ $json.sid }}', prompt: PROMPT, options: { oneRequestPerItem: true } }, { onError: 'continueRegularOutput' })],
+			[
+				items,
+				edit(
+					{ sessionId: '={{ $json.sid }}', prompt: PROMPT, options: { oneRequestPerItem: true } },
+					{ onError: 'continueRegularOutput' },
+				),
+			],
 			nemoVideoCredentials(simulator.url),
 		);
 		const output = result.output('Edit');
@@ -302,7 +354,9 @@ describe('NemoVideo Edit: cancel', () => {
 		const sessionId = await sessionWithPhotos();
 		const controller = new AbortController();
 
-		const running = runChain([edit({ sessionId, prompt: PROMPT })], nemoVideoCredentials(simulator.url), { signal: controller.signal });
+		const running = runChain([edit({ sessionId, prompt: PROMPT })], nemoVideoCredentials(simulator.url), {
+			signal: controller.signal,
+		});
 		await until(() => requestsTo(simulator, 'POST', RUN_SSE).length === 1);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		const stoppedAt = Date.now();
@@ -324,9 +378,14 @@ describe('NemoVideo Edit as an AI Agent tool', () => {
 	/** The node answers short when an agent runs it as a tool, whichever way n8n does that. */
 	async function runToolWorkflow(sessionId: string, way: ToolRunWay = 'generated Tool type') {
 		const type = toolVariant(new NemoVideoEdit(), way);
-		const tool = node('Edit Tool', `${PACKAGE}.${type.description.name}`, { operation: 'sendPrompt', sessionId, prompt: PROMPT }, {
-			credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
-		});
+		const tool = node(
+			'Edit Tool',
+			`${PACKAGE}.${type.description.name}`,
+			{ operation: 'sendPrompt', sessionId, prompt: PROMPT },
+			{
+				credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } },
+			},
+		);
 		return await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
 			nodeTypes: nodeTypesOf(PACKAGE, type),
 			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
@@ -337,25 +396,31 @@ describe('NemoVideo Edit as an AI Agent tool', () => {
 		return (await runToolWorkflow(sessionId, way)).output('Edit Tool');
 	}
 
-	it.each(TOOL_RUN_WAYS)('a refusal says what to do in the message itself: the agent gets only the message (%s)', async (way) => {
-		const sessionId = await sessionWithPhotos();
-		simulator.setCredits(REGISTERED_TOKEN, 10);
-		const result = await runToolWorkflow(sessionId, way);
-		expect(result.error?.message).toMatch(/^Not enough NemoVideo credits .*\. Top up credits /s);
-		expect(result.error?.message.match(/Top up credits/g)).toHaveLength(1);
-		expect(simulator.getSession(sessionId)?.edits).toHaveLength(0);
-	});
+	it.each(TOOL_RUN_WAYS)(
+		'a refusal says what to do in the message itself: the agent gets only the message (%s)',
+		async (way) => {
+			const sessionId = await sessionWithPhotos();
+			simulator.setCredits(REGISTERED_TOKEN, 10);
+			const result = await runToolWorkflow(sessionId, way);
+			expect(result.error?.message).toMatch(/^Not enough NemoVideo credits .*\. Top up credits /s);
+			expect(result.error?.message.match(/Top up credits/g)).toHaveLength(1);
+			expect(simulator.getSession(sessionId)?.edits).toHaveLength(0);
+		},
+	);
 
-	it.each(TOOL_RUN_WAYS)('returns the reply, the suggested action and the timeline summary, nothing more (%s)', async (way) => {
-		const sessionId = await sessionWithPhotos();
-		const [item] = await runAsTool(sessionId, way);
-		expect(Object.keys(item.json).sort()).toEqual(['readyToExport', 'reply', 'suggestedAction', 'timeline']);
-		expect(item.json).toMatchObject({
-			reply: expect.stringContaining(INTRO),
-			timeline: 'Timeline (2 tracks): 1. Video: 3 clips (0-15s) 2. BGM: Lo-fi (0-15s, 35%)',
-			readyToExport: true,
-		});
-	});
+	it.each(TOOL_RUN_WAYS)(
+		'returns the reply, the suggested action and the timeline summary, nothing more (%s)',
+		async (way) => {
+			const sessionId = await sessionWithPhotos();
+			const [item] = await runAsTool(sessionId, way);
+			expect(Object.keys(item.json).sort()).toEqual(['readyToExport', 'reply', 'suggestedAction', 'timeline']);
+			expect(item.json).toMatchObject({
+				reply: expect.stringContaining(INTRO),
+				timeline: 'Timeline (2 tracks): 1. Video: 3 clips (0-15s) 2. BGM: Lo-fi (0-15s, 35%)',
+				readyToExport: true,
+			});
+		},
+	);
 
 	it('a long reply is cut so the whole answer stays within 2,000 characters', async () => {
 		const sessionId = await sessionWithPhotos();

@@ -41,7 +41,9 @@ beforeEach(() => {
 });
 
 const photos = () =>
-	node('Read Files from Disk', BINARY_FROM_FILE_TYPE, { filePaths: [1, 2, 3, 4, 5].map((n) => join(dir, `photo-${n}.jpg`)).join(',') });
+	node('Read Files from Disk', BINARY_FROM_FILE_TYPE, {
+		filePaths: [1, 2, 3, 4, 5].map((n) => join(dir, `photo-${n}.jpg`)).join(','),
+	});
 const session = () => nemoNode('NemoVideo Session', 'nemoVideoSession', { operation: 'create' });
 const upload = () => nemoNode('NemoVideo Upload', 'nemoVideoUpload', { operation: 'upload' });
 const edit = (options = {}, extra: Partial<INode> = {}) =>
@@ -52,16 +54,26 @@ const pairs = (items: INodeExecutionData[]) => items.map((item) => item.pairedIt
 const FIVE_PAIRS = [0, 1, 2, 3, 4].map((item) => ({ item }));
 
 async function sessionWithPhotos(): Promise<string> {
-	const { sessionId } = await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'group', language: 'en' });
+	const { sessionId } = await createSession(clientFor(simulator, REGISTERED_TOKEN), {
+		taskName: 'group',
+		language: 'en',
+	});
 	await uploadImages(simulator, REGISTERED_TOKEN, sessionId, 2);
 	return sessionId;
 }
 
 describe('one prompt and one render per session', () => {
 	it('Session → Read Files → Upload → Edit → Export with default Session IDs: 5 photos make 1 prompt and 1 render, 5 paired outputs', async () => {
-		const result = await runChain([session(), photos(), upload(), edit(), render()], nemoVideoCredentials(simulator.url));
+		const result = await runChain(
+			[session(), photos(), upload(), edit(), render()],
+			nemoVideoCredentials(simulator.url),
+		);
 
-		expect([result.status, result.error?.message, (result.error?.error as { description?: string })?.description]).toEqual(['success', undefined, undefined]);
+		expect([
+			result.status,
+			result.error?.message,
+			(result.error?.error as { description?: string })?.description,
+		]).toEqual(['success', undefined, undefined]);
 		expect(requestsTo(simulator, 'POST', CREATE_SESSION)).toHaveLength(1);
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(1);
 		expect(requestsTo(simulator, 'POST', RENDER_START)).toHaveLength(1);
@@ -73,13 +85,20 @@ describe('one prompt and one render per session', () => {
 		const edits = result.output('NemoVideo Edit');
 		expect(pairs(edits)).toEqual(FIVE_PAIRS);
 		expect(new Set(edits.map((item) => item.json.sessionId))).toEqual(new Set([created.json.sessionId]));
-		expect(edits.every((item) => (item.json.timeline as { summary: string }).summary === 'Timeline (1 track): 1. Video: 5 clips (0-10s)')).toBe(true);
+		expect(
+			edits.every(
+				(item) =>
+					(item.json.timeline as { summary: string }).summary === 'Timeline (1 track): 1. Video: 5 clips (0-10s)',
+			),
+		).toBe(true);
 		expect(simulator.getSession(String(created.json.sessionId))?.edits).toHaveLength(1);
 
 		const renders = result.output('NemoVideo Export');
 		expect(pairs(renders)).toEqual(FIVE_PAIRS);
 		expect(new Set(renders.map((item) => item.json.renderId)).size).toBe(1);
-		expect(renders.every((item) => item.json.status === 'completed' && item.binary?.data?.mimeType === 'video/mp4')).toBe(true);
+		expect(
+			renders.every((item) => item.json.status === 'completed' && item.binary?.data?.mimeType === 'video/mp4'),
+		).toBe(true);
 	});
 
 	it('without a Session node, Upload creates one session for all its items and passes it on', async () => {
@@ -111,9 +130,14 @@ describe('one prompt and one render per session', () => {
 
 	it('Options → One Request per Item sends the prompt for every item', async () => {
 		const sessionId = await sessionWithPhotos();
-		const items = node('Items', CODE_TYPE, { jsCode: `return [{ sessionId: '${sessionId}' }, { sessionId: '${sessionId}' }];` });
+		const items = node('Items', CODE_TYPE, {
+			jsCode: `return [{ sessionId: '${sessionId}' }, { sessionId: '${sessionId}' }];`,
+		});
 
-		const result = await runChain([items, edit({ oneRequestPerItem: true }), render({ oneRequestPerItem: true })], nemoVideoCredentials(simulator.url));
+		const result = await runChain(
+			[items, edit({ oneRequestPerItem: true }), render({ oneRequestPerItem: true })],
+			nemoVideoCredentials(simulator.url),
+		);
 
 		expect(result.status).toBe('success');
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(2);
@@ -126,7 +150,10 @@ describe('one prompt and one render per session', () => {
 		simulator.setCredits(REGISTERED_TOKEN, 10);
 		const items = node('Items', CODE_TYPE, { jsCode: `return [1, 2, 3].map(() => ({ sessionId: '${sessionId}' }));` });
 
-		const result = await runChain([items, edit({}, { onError: 'continueRegularOutput' })], nemoVideoCredentials(simulator.url));
+		const result = await runChain(
+			[items, edit({}, { onError: 'continueRegularOutput' })],
+			nemoVideoCredentials(simulator.url),
+		);
 
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(1);
 		const edits = result.output('NemoVideo Edit');
@@ -145,6 +172,8 @@ describe('an empty Session ID says what to put', () => {
 		expect(result.error?.message).toBe('Session ID is empty');
 		const description = String((result.error?.error as { description?: string })?.description);
 		expect(description).toContain("{{ $('NemoVideo Session').item.json.sessionId }}");
-		expect(simulator.log.filter((entry) => entry.path.startsWith('/api/state') || RUN_SSE.test(entry.path))).toEqual([]);
+		expect(simulator.log.filter((entry) => entry.path.startsWith('/api/state') || RUN_SSE.test(entry.path))).toEqual(
+			[],
+		);
 	});
 });

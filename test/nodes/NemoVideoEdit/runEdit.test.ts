@@ -51,7 +51,9 @@ describe('idle limit versus overall limit', () => {
 
 		expect(report.end).toBe('complete');
 		expect(report.durationMs).toBeGreaterThan(5 * IDLE_MS);
-		expect(report.stream.counts.heartbeats + report.stream.counts.emptyData + report.stream.counts.comments).toBeGreaterThan(15);
+		expect(
+			report.stream.counts.heartbeats + report.stream.counts.emptyData + report.stream.counts.comments,
+		).toBeGreaterThan(15);
 		expect(report.stream.reply).toMatch(/15-second video/);
 	});
 
@@ -118,7 +120,9 @@ describe('a broken stream', () => {
 		const sessionId = await sessionWithPhotos(client);
 		simulator.injectFault({ method: 'POST', path: RUN_SSE.source, kind: 'html', status: 502 });
 
-		const error = await rejection(runEdit(client, { sessionId, prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }));
+		const error = await rejection(
+			runEdit(client, { sessionId, prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }),
+		);
 
 		expect(error).toMatchObject({ kind: 'server', httpStatus: 502 });
 		expect(error.hint).toMatch(/may or may not have been applied\. It was not sent again/);
@@ -129,7 +133,9 @@ describe('a broken stream', () => {
 describe('refusals and cancel', () => {
 	it('an unknown session fails on the state read, before the prompt is sent', async () => {
 		const client = clientFor(simulator, REGISTERED_TOKEN);
-		const error = await rejection(runEdit(client, { sessionId: 'gone', prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }));
+		const error = await rejection(
+			runEdit(client, { sessionId: 'gone', prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }),
+		);
 		expect(error.kind).toBe('sessionNotFound');
 		expect(requestsTo(simulator, 'POST', RUN_SSE)).toHaveLength(0);
 	});
@@ -140,7 +146,9 @@ describe('refusals and cancel', () => {
 		const { sessionId } = await createSession(client, { taskName: 'credits', language: 'en' });
 		await uploadImages(simulator, token, sessionId, 1);
 
-		const error = await rejection(runEdit(client, { sessionId, prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }));
+		const error = await rejection(
+			runEdit(client, { sessionId, prompt: PROMPT, idleTimeoutMs: 5000, maxWaitMs: 30_000 }),
+		);
 
 		expect(error.kind).toBe('credits');
 		expect(error.hint).toContain(`https://nemovideo.ai/register?bind=${simulator.getSession(sessionId)?.userId}`);

@@ -4,11 +4,17 @@ describe('GUI phrases become a suggested next step', () => {
 	it.each([
 		// The simulator's own replies (English and Chinese), as the agent sends them.
 		['Done! Preview it in the timeline, then click Export to download your MP4.', 'export'],
-		["Your draft is ready. Open the panel on the right to tweak the music volume, or drag clips to reorder them. Click Export when you're happy.", 'export'],
+		[
+			"Your draft is ready. Open the panel on the right to tweak the music volume, or drag clips to reorder them. Click Export when you're happy.",
+			'export',
+		],
 		['All done. Preview in the timeline and click the Export button when it looks right.', 'export'],
 		['完成了！可以在时间线中预览，满意后点击导出按钮下载MP4。', 'export'],
 		['草稿已就绪。打开右侧面板可以调整音乐音量，也可以拖拽片段调整顺序，最后点击导出。', 'export'],
-		["I don't see any photos or videos in this project yet. Click the Upload button or drag your files into the media panel, then tell me what to make.", 'none'],
+		[
+			"I don't see any photos or videos in this project yet. Click the Upload button or drag your files into the media panel, then tell me what to make.",
+			'none',
+		],
 		['项目里还没有图片或视频素材。请点击上传按钮，或把文件拖拽到素材面板，然后告诉我你想做什么。', 'none'],
 		// One phrase at a time.
 		['Drag the second clip before the first one to change the order.', 'edit'],

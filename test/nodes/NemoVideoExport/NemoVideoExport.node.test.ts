@@ -20,7 +20,12 @@ beforeAll(async () => {
 afterAll(async () => await simulator.close());
 beforeEach(() => {
 	simulator.reset();
-	simulator.configure({ renderMs: 500, renderUrlStyle: 'alternate', renderOutputBytes: undefined, failNextRender: undefined });
+	simulator.configure({
+		renderMs: 500,
+		renderUrlStyle: 'alternate',
+		renderOutputBytes: undefined,
+		failNextRender: undefined,
+	});
 });
 
 const SAMPLE_10S = readFileSync(join(__dirname, '../../../simulator/assets/sample-10s.mp4'));
@@ -31,7 +36,12 @@ const CDN = /^\/cdn\/renders\//;
 const DOWNLOAD_ENDPOINT = /^\/api\/render\/proxy\/render_[^/]+\/download$/;
 
 const render = (parameters: IDataObject = {}, extra = {}) =>
-	nemoNode('Export', 'nemoVideoExport', { operation: 'render', sessionId: '={{ $json.sessionId }}', ...parameters }, extra);
+	nemoNode(
+		'Export',
+		'nemoVideoExport',
+		{ operation: 'render', sessionId: '={{ $json.sessionId }}', ...parameters },
+		extra,
+	);
 
 /** Manual Trigger → a Code step giving the session ID → the given nodes. */
 async function runWithSession(sessionId: string, ...nodes: ReturnType<typeof render>[]) {
@@ -40,7 +50,11 @@ async function runWithSession(sessionId: string, ...nodes: ReturnType<typeof ren
 }
 
 /** Stops the workflow 300 ms after the simulator first sees a request; resolves when it stopped. */
-function stopAfterFirst(simulator: Simulator, method: string, path: RegExp): { signal: AbortSignal; stoppedAt: Promise<number> } {
+function stopAfterFirst(
+	simulator: Simulator,
+	method: string,
+	path: RegExp,
+): { signal: AbortSignal; stoppedAt: Promise<number> } {
 	const controller = new AbortController();
 	const stoppedAt = (async () => {
 		while (requestsTo(simulator, method, path).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -105,9 +119,17 @@ describe('NemoVideo Export: Render', () => {
 			expect(metrics.submitToCompletionMs).toBeGreaterThanOrEqual(500);
 			expect(item.json.summary).toContain('10 s H.264 1920x1080 25 fps');
 			expect(Buffer.compare(await result.binaryBuffer(item.binary!.data), SAMPLE_10S)).toBe(0);
-			expect(storedFiles(result.executionId).sort()).toEqual([expect.stringMatching(/binary_data\/[\w-]+$/), expect.stringMatching(/\.metadata$/)]);
+			expect(storedFiles(result.executionId).sort()).toEqual([
+				expect.stringMatching(/binary_data\/[\w-]+$/),
+				expect.stringMatching(/\.metadata$/),
+			]);
 			// The render was submitted with the session's current draft.
-			expect(simulator.getRender(renderId)).toMatchObject({ sessionId, status: 'completed', format: 'mp4', quality: 'high' });
+			expect(simulator.getRender(renderId)).toMatchObject({
+				sessionId,
+				status: 'completed',
+				format: 'mp4',
+				quality: 'high',
+			});
 			expect(JSON.stringify(item)).not.toContain(REGISTERED_TOKEN);
 		},
 	);
@@ -127,11 +149,26 @@ describe('NemoVideo Export: Render', () => {
 			path: '^/api/state/',
 			kind: 'status',
 			status: 200,
-			body: { code: 0, message: 'success', data: { state: { draft: { t: [{ tt: 0, sg: [] }, { tt: 1, sg: [] }] } } } },
+			body: {
+				code: 0,
+				message: 'success',
+				data: {
+					state: {
+						draft: {
+							t: [
+								{ tt: 0, sg: [] },
+								{ tt: 1, sg: [] },
+							],
+						},
+					},
+				},
+			},
 		});
 		const result = await runWithSession('any-session', render());
 
-		expect(result.error?.message).toMatch(/has 2 track\(s\) but no clips on them \(Timeline \(2 tracks\): 1\. Video: empty/);
+		expect(result.error?.message).toMatch(
+			/has 2 track\(s\) but no clips on them \(Timeline \(2 tracks\): 1\. Video: empty/,
+		);
 		expect(requestsTo(simulator, 'POST', RENDER_START)).toHaveLength(0);
 	});
 
@@ -151,7 +188,13 @@ describe('NemoVideo Export: Render', () => {
 
 	it('gets a new render ID and tries once more when the service says the ID already exists', async () => {
 		const sessionId = await readySession(simulator);
-		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 200, body: { success: false, error: 'render id already exists' } });
+		simulator.injectFault({
+			method: 'POST',
+			path: RENDER_START.source,
+			kind: 'status',
+			status: 200,
+			body: { success: false, error: 'render id already exists' },
+		});
 		const result = await runWithSession(sessionId, render({ output: 'url' }));
 
 		expect(result.status).toBe('success');
@@ -161,7 +204,14 @@ describe('NemoVideo Export: Render', () => {
 
 	it('tries a duplicate ID only once more, then reports the service’s answer', async () => {
 		const sessionId = await readySession(simulator);
-		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 200, times: 2, body: { success: false, error: 'Duplicate render ID' } });
+		simulator.injectFault({
+			method: 'POST',
+			path: RENDER_START.source,
+			kind: 'status',
+			status: 200,
+			times: 2,
+			body: { success: false, error: 'Duplicate render ID' },
+		});
 		const result = await runWithSession(sessionId, render());
 
 		expect(result.error?.message).toMatch(/Duplicate render ID/);
@@ -184,7 +234,9 @@ describe('NemoVideo Export: Render', () => {
 		const renderId = cancels[0].path.split('/')[5];
 		expect(item.json).toMatchObject({
 			error: expect.stringMatching(
-				new RegExp(`^Starting render ${renderId} got no answer: Could not reach NemoVideo \\(POST /api/render/proxy/lambda\\): .+; NemoVideo had no render ${renderId} to cancel$`),
+				new RegExp(
+					`^Starting render ${renderId} got no answer: Could not reach NemoVideo \\(POST /api/render/proxy/lambda\\): .+; NemoVideo had no render ${renderId} to cancel$`,
+				),
 			),
 			errorKind: 'network',
 			description: expect.stringContaining(`Get Status with render ID ${renderId}`),
@@ -202,7 +254,9 @@ describe('NemoVideo Export: Render', () => {
 		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
 		const renderId = cancel.path.split('/')[5];
 		expect(result.error?.message).toMatch(
-			new RegExp(`^Starting render ${renderId} got no answer: .+; cancelling render ${renderId} on NemoVideo failed \\(NemoVideo did not answer in time .+\\); it may still finish there$`),
+			new RegExp(
+				`^Starting render ${renderId} got no answer: .+; cancelling render ${renderId} on NemoVideo failed \\(NemoVideo did not answer in time .+\\); it may still finish there$`,
+			),
 		);
 		expect(errorDescription(result)).toBe(
 			`Render ${renderId} may still be running on NemoVideo: check it with NemoVideo Export → Get Status (render ID ${renderId}) and stop it with Cancel if it is not wanted, or run the Render again (export costs no credits). If this keeps happening, check the network between n8n and NemoVideo.`,
@@ -211,7 +265,13 @@ describe('NemoVideo Export: Render', () => {
 
 	it('explains that HTTP 402 is the plan tier or the attribution headers, not credits', async () => {
 		const sessionId = await readySession(simulator);
-		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 402, body: { success: false, error: 'export blocked' } });
+		simulator.injectFault({
+			method: 'POST',
+			path: RENDER_START.source,
+			kind: 'status',
+			status: 402,
+			body: { success: false, error: 'export blocked' },
+		});
 		const result = await runWithSession(sessionId, render());
 
 		expect(result.error?.message).toMatch(/HTTP 402/);
@@ -229,7 +289,9 @@ describe('NemoVideo Export: Render', () => {
 		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
 		const renderId = cancel.path.split('/')[5];
 		expect(result.error?.message).toMatch(
-			new RegExp(`^The render did not finish within 1 s \\(last status: (pending|processing)[^)]*\\); the node cancelled render ${renderId} on NemoVideo$`),
+			new RegExp(
+				`^The render did not finish within 1 s \\(last status: (pending|processing)[^)]*\\); the node cancelled render ${renderId} on NemoVideo$`,
+			),
 		);
 		expect(errorDescription(result)).toMatch(/Max Wait/);
 		expect(simulator.getRender(renderId)).toMatchObject({ cancelled: true, status: 'cancelled' });
@@ -248,7 +310,9 @@ describe('NemoVideo Export: Render', () => {
 
 		expect(result.status).toBe('canceled');
 		expect(result.settled).toBe(true);
-		expect(result.error?.message).toMatch(/^The execution was canceled while render render_\S+ was running; the node cancelled render render_\S+ on NemoVideo$/);
+		expect(result.error?.message).toMatch(
+			/^The execution was canceled while render render_\S+ was running; the node cancelled render render_\S+ on NemoVideo$/,
+		);
 		const cancels = requestsTo(simulator, 'POST', RENDER_CANCEL);
 		expect(cancels).toHaveLength(1);
 		expect(cancels[0].startedAt - stoppedAt).toBeLessThan(1000);
@@ -274,7 +338,9 @@ describe('NemoVideo Export: Render', () => {
 		expect(endedAt - stoppedAt).toBeGreaterThanOrEqual(900);
 		expect(endedAt - stoppedAt).toBeLessThan(1800);
 		expect(requestsTo(simulator, 'POST', RENDER_CANCEL)).toHaveLength(1);
-		expect(result.error?.message).toMatch(/; cancelling render render_\S+ on NemoVideo failed \(NemoVideo did not answer in time [^)]*\)\); it may still finish there$/);
+		expect(result.error?.message).toMatch(
+			/; cancelling render render_\S+ on NemoVideo failed \(NemoVideo did not answer in time [^)]*\)\); it may still finish there$/,
+		);
 	});
 
 	it('stops a download within a second when the workflow is stopped, and drops the partial file', async () => {
@@ -313,7 +379,13 @@ describe('NemoVideo Export: Render', () => {
 
 	it('a start answered {success:false, code:1002} says the session was not found, not that the API may have changed', async () => {
 		const sessionId = await readySession(simulator);
-		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 200, body: { success: false, code: 1002, error: 'session not found' } });
+		simulator.injectFault({
+			method: 'POST',
+			path: RENDER_START.source,
+			kind: 'status',
+			status: 200,
+			body: { success: false, code: 1002, error: 'session not found' },
+		});
 		const result = await runWithSession(sessionId, render({}, { onError: 'continueRegularOutput' }));
 
 		expect(only(result.output('Export')).json).toMatchObject({
@@ -327,7 +399,13 @@ describe('NemoVideo Export: Render', () => {
 	it('a status check answered {success:false, code:1002} cancels the render on NemoVideo and names it', async () => {
 		simulator.configure({ renderMs: 60_000 });
 		const sessionId = await readySession(simulator);
-		simulator.injectFault({ method: 'GET', path: RENDER_POLL.source, kind: 'status', status: 200, body: { success: false, code: 1002, error: 'session not found' } });
+		simulator.injectFault({
+			method: 'GET',
+			path: RENDER_POLL.source,
+			kind: 'status',
+			status: 200,
+			body: { success: false, code: 1002, error: 'session not found' },
+		});
 		const result = await runWithSession(sessionId, render({}, { onError: 'continueRegularOutput' }));
 
 		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
@@ -335,7 +413,9 @@ describe('NemoVideo Export: Render', () => {
 		expect(only(result.output('Export')).json).toMatchObject({
 			error: `NemoVideo refused the status check of render ${renderId}: NemoVideo session not found (NemoVideo said: session not found); the node cancelled render ${renderId} on NemoVideo`,
 			errorKind: 'sessionNotFound',
-			description: expect.stringMatching(new RegExp(`^The node cancelled render ${renderId} rather than leave it running unwatched\\.`)),
+			description: expect.stringMatching(
+				new RegExp(`^The node cancelled render ${renderId} rather than leave it running unwatched\\.`),
+			),
 		});
 		expect(requestsTo(simulator, 'GET', RENDER_POLL)).toHaveLength(1);
 		expect(simulator.getRender(renderId)).toMatchObject({ cancelled: true, status: 'cancelled' });
@@ -361,14 +441,26 @@ describe('NemoVideo Export: Render', () => {
 	it('when that cancel fails too, the error says the render may still be running and how to find it', async () => {
 		simulator.configure({ renderMs: 60_000 });
 		const sessionId = await readySession(simulator);
-		simulator.injectFault({ method: 'GET', path: RENDER_POLL.source, kind: 'status', status: 200, body: { success: false, code: 1002, error: 'session not found' } });
+		simulator.injectFault({
+			method: 'GET',
+			path: RENDER_POLL.source,
+			kind: 'status',
+			status: 200,
+			body: { success: false, code: 1002, error: 'session not found' },
+		});
 		simulator.injectFault({ method: 'POST', path: RENDER_CANCEL.source, kind: 'reset' });
 		const result = await runWithSession(sessionId, render());
 
 		const [cancel] = requestsTo(simulator, 'POST', RENDER_CANCEL);
 		const renderId = cancel.path.split('/')[5];
-		expect(result.error?.message).toMatch(new RegExp(`; cancelling render ${renderId} on NemoVideo failed \\(.+\\); it may still finish there$`));
-		expect(errorDescription(result)).toMatch(new RegExp(`^Render ${renderId} may still be running on NemoVideo: check it later with NemoVideo Export → Get Status \\(render ID ${renderId}\\)`));
+		expect(result.error?.message).toMatch(
+			new RegExp(`; cancelling render ${renderId} on NemoVideo failed \\(.+\\); it may still finish there$`),
+		);
+		expect(errorDescription(result)).toMatch(
+			new RegExp(
+				`^Render ${renderId} may still be running on NemoVideo: check it later with NemoVideo Export → Get Status \\(render ID ${renderId}\\)`,
+			),
+		);
 	});
 
 	it('falls back to the authenticated download endpoint when the result URL fails', async () => {
@@ -377,7 +469,11 @@ describe('NemoVideo Export: Render', () => {
 		const result = await runWithSession(sessionId, render());
 
 		const item = only(result.output('Export'));
-		expect(item.json.metrics).toMatchObject({ downloadSource: 'downloadEndpoint', bytes: SAMPLE_10S.length, width: 1920 });
+		expect(item.json.metrics).toMatchObject({
+			downloadSource: 'downloadEndpoint',
+			bytes: SAMPLE_10S.length,
+			width: 1920,
+		});
 		expect(item.json.downloadNote).toMatch(/result URL failed \(NemoVideo refused the request \(HTTP 403\)/);
 		expect(requestsTo(simulator, 'GET', CDN).map((entry) => entry.status)).toEqual([403]);
 		expect(requestsTo(simulator, 'GET', DOWNLOAD_ENDPOINT).map((entry) => entry.status)).toEqual([200]);
@@ -390,14 +486,21 @@ describe('NemoVideo Export: Render', () => {
 
 		const item = only(result.output('Export'));
 		expect(item.binary).toBeUndefined();
-		expect(item.json).toMatchObject({ status: 'completed', url: expect.stringContaining('/cdn/renders/render_'), fileSizeBytes: SAMPLE_10S.length });
+		expect(item.json).toMatchObject({
+			status: 'completed',
+			url: expect.stringContaining('/cdn/renders/render_'),
+			fileSizeBytes: SAMPLE_10S.length,
+		});
 		expect(item.json.metrics).toMatchObject({ bytes: null, downloadSource: null, durationSeconds: 10, width: null });
 		expect(requestsTo(simulator, 'GET', CDN)).toHaveLength(0);
 	});
 
 	it('with Output → Binary File Only leaves the URL out and puts the file in the named field', async () => {
 		const sessionId = await readySession(simulator);
-		const result = await runWithSession(sessionId, render({ output: 'binary', binaryPropertyName: 'video', options: { fileName: 'launch teaser' } }));
+		const result = await runWithSession(
+			sessionId,
+			render({ output: 'binary', binaryPropertyName: 'video', options: { fileName: 'launch teaser' } }),
+		);
 
 		const item = only(result.output('Export'));
 		expect(item.json.url).toBeUndefined();
@@ -420,12 +523,28 @@ describe('NemoVideo Export: Render', () => {
 
 		await new Promise((resolve) => setTimeout(resolve, 900));
 		const later = await runChain(
-			[status, nemoNode('Download', 'nemoVideoExport', { operation: 'download', downloadBy: 'renderId', renderId: '={{ $json.renderId }}' })],
+			[
+				status,
+				nemoNode('Download', 'nemoVideoExport', {
+					operation: 'download',
+					downloadBy: 'renderId',
+					renderId: '={{ $json.renderId }}',
+				}),
+			],
 			nemoVideoCredentials(simulator.url),
 		);
-		expect(only(later.output('Status')).json).toMatchObject({ status: 'completed', progress: 100, done: true, url: expect.stringContaining(renderId) });
+		expect(only(later.output('Status')).json).toMatchObject({
+			status: 'completed',
+			progress: 100,
+			done: true,
+			url: expect.stringContaining(renderId),
+		});
 		const downloaded = only(later.output('Download'));
-		expect(downloaded.json).toMatchObject({ renderId, fileSizeBytes: SAMPLE_10S.length, metrics: { frameRate: 25, codecName: 'H.264' } });
+		expect(downloaded.json).toMatchObject({
+			renderId,
+			fileSizeBytes: SAMPLE_10S.length,
+			metrics: { frameRate: 25, codecName: 'H.264' },
+		});
 		expect(Buffer.compare(await later.binaryBuffer(downloaded.binary!.data), SAMPLE_10S)).toBe(0);
 	});
 
@@ -444,28 +563,36 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 		const started = await runWithSession(sessionId, render({ waitForCompletion: false }));
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		const result = await runChain(
-			[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: only(started.output('Export')).json.renderId as string })],
+			[
+				nemoNode('Status', 'nemoVideoExport', {
+					operation: 'getStatus',
+					renderId: only(started.output('Export')).json.renderId as string,
+				}),
+			],
 			nemoVideoCredentials(simulator.url),
 		);
 
 		expect(only(result.output('Status')).json).toMatchObject({ status: 'failed', done: true, error: 'bad transition' });
 	});
 
-	it.each(['cancelled', 'canceled'])('Get Status counts a render the service reports as %s as done, like Render does', async (status) => {
-		simulator.injectFault({
-			method: 'GET',
-			path: RENDER_POLL.source,
-			kind: 'status',
-			status: 200,
-			body: { success: true, data: { id: 'render_x', status, progress: 40 } },
-		});
-		const result = await runChain(
-			[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: 'render_x' })],
-			nemoVideoCredentials(simulator.url),
-		);
+	it.each(['cancelled', 'canceled'])(
+		'Get Status counts a render the service reports as %s as done, like Render does',
+		async (status) => {
+			simulator.injectFault({
+				method: 'GET',
+				path: RENDER_POLL.source,
+				kind: 'status',
+				status: 200,
+				body: { success: true, data: { id: 'render_x', status, progress: 40 } },
+			});
+			const result = await runChain(
+				[nemoNode('Status', 'nemoVideoExport', { operation: 'getStatus', renderId: 'render_x' })],
+				nemoVideoCredentials(simulator.url),
+			);
 
-		expect(only(result.output('Status')).json).toMatchObject({ renderId: 'render_x', status, done: true });
-	});
+			expect(only(result.output('Status')).json).toMatchObject({ renderId: 'render_x', status, done: true });
+		},
+	);
 
 	it('an unknown render ID gets a message about where render IDs come from', async () => {
 		const result = await runChain(
@@ -487,7 +614,12 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 		);
 
 		const item = only(result.output('Download'));
-		expect(item.json).toMatchObject({ url, renderId: null, fileName: url.split('/').pop(), metrics: { downloadSource: 'url', width: 1920, height: 1080 } });
+		expect(item.json).toMatchObject({
+			url,
+			renderId: null,
+			fileName: url.split('/').pop(),
+			metrics: { downloadSource: 'url', width: 1920, height: 1080 },
+		});
 	});
 
 	it('Download by URL refuses something that is not a web address before sending', async () => {
@@ -522,7 +654,9 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 			nemoVideoCredentials(simulator.url),
 		);
 
-		expect(result.error?.message).toMatch(new RegExp(`^Render ${renderId} is not finished \\(status: (pending|processing)`));
+		expect(result.error?.message).toMatch(
+			new RegExp(`^Render ${renderId} is not finished \\(status: (pending|processing)`),
+		);
 		expect(requestsTo(simulator, 'GET', CDN)).toHaveLength(0);
 	});
 
@@ -540,8 +674,15 @@ describe('NemoVideo Export: Get Status, Download, Cancel', () => {
 		simulator.configure({ renderMs: 100 });
 		const other = await runWithSession(sessionId, render({ output: 'url' }));
 		const finishedId = only(other.output('Export')).json.renderId as string;
-		const second = await runChain([nemoNode('Cancel', 'nemoVideoExport', { operation: 'cancel', renderId: finishedId })], nemoVideoCredentials(simulator.url));
-		expect(only(second.output('Cancel')).json).toMatchObject({ renderId: finishedId, cancelled: false, status: 'completed' });
+		const second = await runChain(
+			[nemoNode('Cancel', 'nemoVideoExport', { operation: 'cancel', renderId: finishedId })],
+			nemoVideoCredentials(simulator.url),
+		);
+		expect(only(second.output('Cancel')).json).toMatchObject({
+			renderId: finishedId,
+			cancelled: false,
+			status: 'completed',
+		});
 	});
 });
 
@@ -552,7 +693,11 @@ describe('NemoVideo Export as an AI tool', () => {
 		const result = await runChain(
 			[
 				node('Session', CODE_TYPE, { jsCode: `return [{ sessionId: ${JSON.stringify(sessionId)} }];` }),
-				nemoNode('Export', tool.description.name, { operation: 'render', sessionId: '={{ $json.sessionId }}', output: 'both' }),
+				nemoNode('Export', tool.description.name, {
+					operation: 'render',
+					sessionId: '={{ $json.sessionId }}',
+					output: 'both',
+				}),
 			],
 			nemoVideoCredentials(simulator.url),
 			{ nodeTypes: nodeTypesOf(PACKAGE, tool), credentialTypes: { nemoVideoApi: new NemoVideoApi() } },
@@ -561,7 +706,9 @@ describe('NemoVideo Export as an AI tool', () => {
 		const item = only(result.output('Export'));
 		expect(item.binary).toBeUndefined();
 		expect(Object.keys(item.json).sort()).toEqual(['durationSeconds', 'renderId', 'status', 'summary', 'url']);
-		expect(item.json.summary).toMatch(/^Render render_\S+ is ready \(10 s, 28\.6 KB\) after [\d.]+ s: http:\/\/127\.0\.0\.1:\d+\/cdn\/renders\/render_\S+\.mp4$/);
+		expect(item.json.summary).toMatch(
+			/^Render render_\S+ is ready \(10 s, 28\.6 KB\) after [\d.]+ s: http:\/\/127\.0\.0\.1:\d+\/cdn\/renders\/render_\S+\.mp4$/,
+		);
 		expect(requestsTo(simulator, 'GET', CDN)).toHaveLength(0);
 	});
 });

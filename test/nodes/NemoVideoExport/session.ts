@@ -6,7 +6,10 @@ import { clientFor, REGISTERED_TOKEN } from '../../helpers/simulator';
  * A session whose timeline is ready to export, made the way a workflow makes one: create, add a
  * photo by URL, and one edit (its SSE stream read to the end). Same user as nemoVideoCredentials().
  */
-export async function readySession(simulator: Simulator, prompt = 'turn my photo into a 10-second video'): Promise<string> {
+export async function readySession(
+	simulator: Simulator,
+	prompt = 'turn my photo into a 10-second video',
+): Promise<string> {
 	const client = clientFor(simulator, REGISTERED_TOKEN);
 	const { sessionId } = await createSession(client, { taskName: 'export test', language: 'en' });
 	await uploadUrls(client, sessionId, ['https://images.example.com/photo1.jpg']);
@@ -17,6 +20,9 @@ export async function readySession(simulator: Simulator, prompt = 'turn my photo
 
 /** A session with nothing on its timeline yet. */
 export async function emptySession(simulator: Simulator): Promise<string> {
-	const { sessionId } = await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'empty', language: 'en' });
+	const { sessionId } = await createSession(clientFor(simulator, REGISTERED_TOKEN), {
+		taskName: 'empty',
+		language: 'en',
+	});
 	return sessionId;
 }

@@ -37,14 +37,21 @@ describe('NemoVideo Measure Video: fidelity to the source image', () => {
 		expect(quality.firstFrameSsim).toBeGreaterThan(0.99);
 		expect(quality.firstFrameSsim).toBeCloseTo(ffmpegSsim, 4);
 		expect(quality.firstFramePsnr).toBeCloseTo(ffmpegPsnrFirstFrame(media.still, media.image, 320, 240), 1);
-		expect(sources[0]).toMatchObject({ source: 1, imageSize: '320x240', comparedRegion: { x: 0, y: 0, width: 320, height: 240 } });
+		expect(sources[0]).toMatchObject({
+			source: 1,
+			imageSize: '320x240',
+			comparedRegion: { x: 0, y: 0, width: 320, height: 240 },
+		});
 	});
 
 	it('a 640×480 video: SSIM is taken at Wang’s scale (÷2), equal to ffmpeg’s ssim on frames halved by ffmpeg’s area scaler', async () => {
 		const { quality, sources } = await measure({ data: media.still640, image: media.image640 });
 
 		expect(sources[0]).toMatchObject({ ssimScale: 2, comparedRegion: { x: 0, y: 0, width: 640, height: 480 } });
-		expect(quality.firstFrameSsim).toBeCloseTo(ffmpegSsimPerFrame(media.still640, media.image640, 640, 480, '', 2)[0], 4);
+		expect(quality.firstFrameSsim).toBeCloseTo(
+			ffmpegSsimPerFrame(media.still640, media.image640, 640, 480, '', 2)[0],
+			4,
+		);
 		expect(quality.firstFramePsnr).toBeCloseTo(ffmpegPsnrFirstFrame(media.still640, media.image640, 640, 480), 1);
 	});
 
@@ -67,7 +74,10 @@ describe('NemoVideo Measure Video: fidelity to the source image', () => {
 		expect(sources[1].bestMatchSsim as number).toBeGreaterThan(0.99);
 		// The first frame shows image 1, not image 2.
 		expect(sources[1].firstFrameSsim as number).toBeLessThan(0.7);
-		expect(quality.meanBestMatchSsim).toBeCloseTo(((sources[0].bestMatchSsim as number) + (sources[1].bestMatchSsim as number)) / 2, 4);
+		expect(quality.meanBestMatchSsim).toBeCloseTo(
+			((sources[0].bestMatchSsim as number) + (sources[1].bestMatchSsim as number)) / 2,
+			4,
+		);
 	});
 
 	it('an image of another aspect (4:3 in a square frame): Contain compares only the area it covers, as ffmpeg does on that crop', async () => {
@@ -132,7 +142,9 @@ describe('NemoVideo Measure Video: temporal quality', () => {
 		// Frozen: 9 of the 10 black frames' steps and 19 of the picture's; freezedetect counts in time.
 		expect(temporal.frozenFrameRatio).toBeCloseTo(frozenRatioByHand(media.blackThenImage), 4);
 		expect(temporal.frozenFrameRatio).toBeCloseTo(28 / 29, 4);
-		expect(Math.abs((temporal.frozenFrameRatio as number) - ffmpegFrozenRatio(media.blackThenImage))).toBeLessThanOrEqual(1 / 29 + 1e-4);
+		expect(
+			Math.abs((temporal.frozenFrameRatio as number) - ffmpegFrozenRatio(media.blackThenImage)),
+		).toBeLessThanOrEqual(1 / 29 + 1e-4);
 	});
 });
 
@@ -142,7 +154,12 @@ describe('NemoVideo Measure Video: sharpness, bitrate, request, run', () => {
 		const blurred = await measure({ data: media.blurred }, { sourceInput: 'none' });
 
 		// 10 fps: every 2nd frame (about 5 per second), frames 0, 2, 4…
-		const byHand = (video: string) => mean(lumaFrames(video, 320, 240).filter((_, i) => i % 2 === 0).map(laplacianVarianceByHand));
+		const byHand = (video: string) =>
+			mean(
+				lumaFrames(video, 320, 240)
+					.filter((_, i) => i % 2 === 0)
+					.map(laplacianVarianceByHand),
+			);
 		expect(sharp.json.analysis).toMatchObject({ sharpnessFrames: 15 });
 		expect(sharp.quality.sharpness).toBeCloseTo(byHand(media.still), 1);
 		expect(blurred.quality.sharpness).toBeCloseTo(byHand(media.blurred), 1);
@@ -169,9 +186,28 @@ describe('NemoVideo Measure Video: sharpness, bitrate, request, run', () => {
 		// The input's fields stay beside the measurement (Include Input Fields, on by default), so rows can be told apart.
 		expect(json).toMatchObject({ renderId: 'render_test', metrics: exportMetrics });
 
-		const alone = await measure({ data: media.still }, { sourceInput: 'none', options: { includeInputFields: false } }, { metrics: exportMetrics });
-		expect(Object.keys(alone.json).sort()).toEqual(['analysis', 'quality', 'request', 'run', 'sources', 'summary', 'temporal', 'video']);
-		expect(json.video).toMatchObject({ width: 320, height: 240, framesDecoded: 30, codec: 'h264', lumaRange: 'limited' });
+		const alone = await measure(
+			{ data: media.still },
+			{ sourceInput: 'none', options: { includeInputFields: false } },
+			{ metrics: exportMetrics },
+		);
+		expect(Object.keys(alone.json).sort()).toEqual([
+			'analysis',
+			'quality',
+			'request',
+			'run',
+			'sources',
+			'summary',
+			'temporal',
+			'video',
+		]);
+		expect(json.video).toMatchObject({
+			width: 320,
+			height: 240,
+			framesDecoded: 30,
+			codec: 'h264',
+			lumaRange: 'limited',
+		});
 	});
 
 	it('measures a video and an image given as URLs', async () => {
@@ -183,7 +219,10 @@ describe('NemoVideo Measure Video: sharpness, bitrate, request, run', () => {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 		try {
-			const { quality, json } = await measure({}, { videoInput: 'url', videoUrl: `${base}/video.mp4`, sourceInput: 'url', sourceUrls: `${base}/image.png` });
+			const { quality, json } = await measure(
+				{},
+				{ videoInput: 'url', videoUrl: `${base}/video.mp4`, sourceInput: 'url', sourceUrls: `${base}/image.png` },
+			);
 			expect(quality.firstFrameSsim as number).toBeGreaterThan(0.99);
 			expect(json.video).toMatchObject({ source: `${base}/video.mp4` });
 
@@ -197,7 +236,10 @@ describe('NemoVideo Measure Video: sharpness, bitrate, request, run', () => {
 
 describe('NemoVideo Measure Video: errors', () => {
 	it('without ffmpeg, the error names both fixes: install ffmpeg, or set FFmpeg Path', async () => {
-		const { result } = await measure({ data: media.still }, { sourceInput: 'none', options: { ffmpegPath: '/nonexistent/ffmpeg' } });
+		const { result } = await measure(
+			{ data: media.still },
+			{ sourceInput: 'none', options: { ffmpegPath: '/nonexistent/ffmpeg' } },
+		);
 
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/^ffprobe was not found \(tried "\/nonexistent\/ffprobe"\)/);
@@ -213,7 +255,9 @@ describe('NemoVideo Measure Video: errors', () => {
 		const continued = await measure({ data: notVideo, image: media.image }, {}, { onError: 'continueRegularOutput' });
 
 		expect(failed.result.status).toBe('error');
-		expect(failed.result.error?.message).toBe('ffprobe failed (exit code 1): video: Invalid data found when processing input');
+		expect(failed.result.error?.message).toBe(
+			'ffprobe failed (exit code 1): video: Invalid data found when processing input',
+		);
 		expect(continued.result.status).toBe('success');
 		expect(continued.result.output('Measure')[0].json.error).toBe(failed.result.error?.message);
 	});
@@ -246,7 +290,10 @@ describe('NemoVideo Measure Video: errors', () => {
 
 	it('past the Timeout option the item fails saying so, and ffmpeg is killed', async () => {
 		const { folder, pidFile } = hangingFfmpeg('hangs-deadline');
-		const { result } = await measure({ data: media.still }, { sourceInput: 'none', options: { ffmpegPath: folder, timeoutSeconds: 1 } });
+		const { result } = await measure(
+			{ data: media.still },
+			{ sourceInput: 'none', options: { ffmpegPath: folder, timeoutSeconds: 1 } },
+		);
 
 		expect(result.error?.message).toBe('Measuring the video took longer than 1 s (the Timeout option)');
 		expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
@@ -255,8 +302,13 @@ describe('NemoVideo Measure Video: errors', () => {
 	it('stopping the execution ends the run as canceled and kills ffmpeg', async () => {
 		const { folder, pidFile } = hangingFfmpeg('hangs-cancel');
 		const stop = new AbortController();
-		const running = measure({ data: media.still }, { sourceInput: 'none', options: { ffmpegPath: folder } }, { signal: stop.signal });
-		while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 20));
+		const running = measure(
+			{ data: media.still },
+			{ sourceInput: 'none', options: { ffmpegPath: folder } },
+			{ signal: stop.signal },
+		);
+		while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '')
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		stop.abort();
 		const { result } = await running;
 

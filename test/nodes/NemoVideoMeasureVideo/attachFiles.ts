@@ -34,7 +34,9 @@ export class AttachFiles implements INodeType {
 			for (const [field, path] of Object.entries(files)) {
 				binary[field] = await this.helpers.prepareBinaryData(createReadStream(path), basename(path));
 			}
-			const json = metrics ? { ...items[i].json, renderId: 'render_test', metrics: JSON.parse(metrics) } : items[i].json;
+			const json = metrics
+				? { ...items[i].json, renderId: 'render_test', metrics: JSON.parse(metrics) }
+				: items[i].json;
 			out.push({ json, binary, pairedItem: { item: i } });
 		}
 		return [out];

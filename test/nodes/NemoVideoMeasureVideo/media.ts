@@ -41,24 +41,84 @@ export function makeMedia(): TestMedia {
 	ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=1', '-frames:v', '1', at('image.png'));
 	ffmpeg('-f', 'lavfi', '-i', 'smptebars=size=320x240:rate=1', '-frames:v', '1', at('image2.png'));
 	ffmpeg('-loop', '1', '-i', at('image.png'), '-t', '3', '-r', '10', ...X264, at('still.mp4'));
-	ffmpeg('-loop', '1', '-i', at('image.png'), '-t', '3', '-r', '10', '-vf', 'gblur=sigma=2', ...X264, at('blurred.mp4'));
 	ffmpeg(
-		'-loop', '1', '-t', '1.5', '-i', at('image.png'), '-loop', '1', '-t', '1.5', '-i', at('image2.png'),
-		'-filter_complex', '[0:v]fps=10,format=yuv420p[a];[1:v]fps=10,format=yuv420p[b];[a][b]concat=n=2:v=1',
-		...X264, at('slideshow.mp4'),
+		'-loop',
+		'1',
+		'-i',
+		at('image.png'),
+		'-t',
+		'3',
+		'-r',
+		'10',
+		'-vf',
+		'gblur=sigma=2',
+		...X264,
+		at('blurred.mp4'),
 	);
 	ffmpeg(
-		'-f', 'lavfi', '-i', 'nullsrc=s=160x120:r=10:d=2',
-		'-vf', "format=yuv420p,geq=lum='if(mod(N\\,2)\\,235\\,16)':cb=128:cr=128",
-		'-c:v', 'libx264', '-qp', '0', '-pix_fmt', 'yuv420p', at('alternating.mp4'),
+		'-loop',
+		'1',
+		'-t',
+		'1.5',
+		'-i',
+		at('image.png'),
+		'-loop',
+		'1',
+		'-t',
+		'1.5',
+		'-i',
+		at('image2.png'),
+		'-filter_complex',
+		'[0:v]fps=10,format=yuv420p[a];[1:v]fps=10,format=yuv420p[b];[a][b]concat=n=2:v=1',
+		...X264,
+		at('slideshow.mp4'),
 	);
 	ffmpeg(
-		'-f', 'lavfi', '-i', 'color=black:s=320x240:r=10:d=1', '-loop', '1', '-t', '2', '-i', at('image.png'),
-		'-filter_complex', '[0:v]format=yuv420p,setsar=1[a];[1:v]fps=10,format=yuv420p,setsar=1[b];[a][b]concat=n=2:v=1',
-		...X264, at('black.mp4'),
+		'-f',
+		'lavfi',
+		'-i',
+		'nullsrc=s=160x120:r=10:d=2',
+		'-vf',
+		"format=yuv420p,geq=lum='if(mod(N\\,2)\\,235\\,16)':cb=128:cr=128",
+		'-c:v',
+		'libx264',
+		'-qp',
+		'0',
+		'-pix_fmt',
+		'yuv420p',
+		at('alternating.mp4'),
+	);
+	ffmpeg(
+		'-f',
+		'lavfi',
+		'-i',
+		'color=black:s=320x240:r=10:d=1',
+		'-loop',
+		'1',
+		'-t',
+		'2',
+		'-i',
+		at('image.png'),
+		'-filter_complex',
+		'[0:v]format=yuv420p,setsar=1[a];[1:v]fps=10,format=yuv420p,setsar=1[b];[a][b]concat=n=2:v=1',
+		...X264,
+		at('black.mp4'),
 	);
 	ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '3', ...X264, at('moving.mp4'));
-	ffmpeg('-loop', '1', '-i', at('image.png'), '-t', '1', '-r', '10', '-vf', 'pad=320:320:0:40', ...X264, at('letterboxed.mp4'));
+	ffmpeg(
+		'-loop',
+		'1',
+		'-i',
+		at('image.png'),
+		'-t',
+		'1',
+		'-r',
+		'10',
+		'-vf',
+		'pad=320:320:0:40',
+		...X264,
+		at('letterboxed.mp4'),
+	);
 	ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=1', '-frames:v', '1', at('image640.png'));
 	ffmpeg('-loop', '1', '-i', at('image640.png'), '-t', '1', '-r', '10', ...X264, at('still640.mp4'));
 	return {

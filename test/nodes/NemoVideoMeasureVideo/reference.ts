@@ -9,23 +9,41 @@ import { statSync } from 'node:fs';
 
 /** stderr and stdout of an ffmpeg run over `input` with a filter graph, output discarded. */
 function filterRun(args: string[]): string {
-	const run = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', ...args, '-f', 'null', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+	const run = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', ...args, '-f', 'null', '-'], {
+		encoding: 'utf8',
+		maxBuffer: 64 << 20,
+	});
 	if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr}`);
 	return `${run.stdout}\n${run.stderr}`;
 }
 
 /** The source image as Measure Video's default (BT.601, limited range) conversion makes it, scaled to w×h. */
-const imageLuma = (w: number, h: number) => `scale=${w}:${h}:flags=bicubic:out_color_matrix=bt601:out_range=tv,format=yuv444p,extractplanes=y`;
+const imageLuma = (w: number, h: number) =>
+	`scale=${w}:${h}:flags=bicubic:out_color_matrix=bt601:out_range=tv,format=yuv444p,extractplanes=y`;
 
 /**
  * ffmpeg's ssim filter, Y plane, for every frame of `video` against `image` scaled to w×h; `crop`
  * picks a frame region; `factor` > 1 first downscales both with ffmpeg's area scaler (range kept).
  */
-export function ffmpegSsimPerFrame(video: string, image: string, w: number, h: number, crop = '', factor = 1): number[] {
-	const down = factor > 1 ? `,scale=${Math.floor(w / factor)}:${Math.floor(h / factor)}:flags=area:in_range=tv:out_range=tv` : '';
+export function ffmpegSsimPerFrame(
+	video: string,
+	image: string,
+	w: number,
+	h: number,
+	crop = '',
+	factor = 1,
+): number[] {
+	const down =
+		factor > 1 ? `,scale=${Math.floor(w / factor)}:${Math.floor(h / factor)}:flags=area:in_range=tv:out_range=tv` : '';
 	const output = filterRun([
-		'-i', video, '-loop', '1', '-i', image,
-		'-filter_complex', `[0:v]${crop ? `${crop},` : ''}extractplanes=y${down}[a];[1:v]${imageLuma(w, h)}${down}[b];[a][b]ssim=stats_file=-:shortest=1`,
+		'-i',
+		video,
+		'-loop',
+		'1',
+		'-i',
+		image,
+		'-filter_complex',
+		`[0:v]${crop ? `${crop},` : ''}extractplanes=y${down}[a];[1:v]${imageLuma(w, h)}${down}[b];[a][b]ssim=stats_file=-:shortest=1`,
 	]);
 	return [...output.matchAll(/^n:\d+ Y:([\d.]+)/gm)].map((m) => Number(m[1]));
 }
@@ -33,16 +51,28 @@ export function ffmpegSsimPerFrame(video: string, image: string, w: number, h: n
 /** ffmpeg's psnr filter, Y plane, first frame of `video` against `image` scaled to w×h. */
 export function ffmpegPsnrFirstFrame(video: string, image: string, w: number, h: number, crop = ''): number {
 	const output = filterRun([
-		'-i', video, '-loop', '1', '-i', image,
-		'-filter_complex', `[0:v]${crop ? `${crop},` : ''}extractplanes=y[a];[1:v]${imageLuma(w, h)}[b];[a][b]psnr=stats_file=-:shortest=1`,
-		'-frames:v', '1',
+		'-i',
+		video,
+		'-loop',
+		'1',
+		'-i',
+		image,
+		'-filter_complex',
+		`[0:v]${crop ? `${crop},` : ''}extractplanes=y[a];[1:v]${imageLuma(w, h)}[b];[a][b]psnr=stats_file=-:shortest=1`,
+		'-frames:v',
+		'1',
 	]);
 	return Number(/psnr_y:([\d.]+|inf)/.exec(output)?.[1]);
 }
 
 /** Mean over frame pairs of ffmpeg's tblend difference luma average, in full-range levels. */
 export function ffmpegMeanAbsDifference(video: string): number {
-	const output = filterRun(['-i', video, '-vf', 'tblend=all_mode=difference,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-']);
+	const output = filterRun([
+		'-i',
+		video,
+		'-vf',
+		'tblend=all_mode=difference,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-',
+	]);
 	const values = [...output.matchAll(/YAVG=([\d.]+)/g)].map((m) => Number(m[1]));
 	return (mean(values) * 255) / 219;
 }
@@ -80,10 +110,16 @@ export function ffmpegBlur(video: string): number {
 
 /** Every decoded luma frame of a video, as rows of numbers (small videos only). */
 export function lumaFrames(video: string, width: number, height: number): number[][][] {
-	const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-vf', 'extractplanes=y', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 256 << 20 });
+	const raw = execFileSync(
+		'ffmpeg',
+		['-v', 'error', '-i', video, '-vf', 'extractplanes=y', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+		{ maxBuffer: 256 << 20 },
+	);
 	const frames: number[][][] = [];
 	for (let offset = 0; offset + width * height <= raw.length; offset += width * height) {
-		frames.push(Array.from({ length: height }, (_, y) => Array.from(raw.subarray(offset + y * width, offset + (y + 1) * width))));
+		frames.push(
+			Array.from({ length: height }, (_, y) => Array.from(raw.subarray(offset + y * width, offset + (y + 1) * width))),
+		);
 	}
 	return frames;
 }
@@ -99,7 +135,8 @@ export function laplacianVarianceByHand(frame: number[][]): number {
 	for (let y = 1; y < frame.length - 1; y++) {
 		for (let x = 1; x < frame[0].length - 1; x++) {
 			let response = 0;
-			for (let ky = -1; ky <= 1; ky++) for (let kx = -1; kx <= 1; kx++) response += kernel[ky + 1][kx + 1] * frame[y + ky][x + kx];
+			for (let ky = -1; ky <= 1; ky++)
+				for (let kx = -1; kx <= 1; kx++) response += kernel[ky + 1][kx + 1] * frame[y + ky][x + kx];
 			responses.push((response * 255) / 219);
 		}
 	}
@@ -114,14 +151,19 @@ export function frozenRatioByHand(video: string): number {
 	let frozen = 0;
 	for (let i = 1; i < frames.length; i++) {
 		let sum = 0;
-		for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) sum += Math.abs(frames[i][y][x] - frames[i - 1][y][x]);
+		for (let y = 0; y < height; y++)
+			for (let x = 0; x < width; x++) sum += Math.abs(frames[i][y][x] - frames[i - 1][y][x]);
 		if (sum / (width * height) / 256 <= 0.001) frozen++;
 	}
 	return frozen / (frames.length - 1);
 }
 
 function size(video: string): { width: number; height: number } {
-	const [width, height] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', video], { encoding: 'utf8' })
+	const [width, height] = execFileSync(
+		'ffprobe',
+		['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', video],
+		{ encoding: 'utf8' },
+	)
 		.trim()
 		.split(',')
 		.map(Number);
@@ -129,7 +171,11 @@ function size(video: string): { width: number; height: number } {
 }
 
 export function duration(video: string): number {
-	return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', video], { encoding: 'utf8' }).trim());
+	return Number(
+		execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', video], {
+			encoding: 'utf8',
+		}).trim(),
+	);
 }
 
 /** Average bitrate by definition: file size in bits over duration, in kbit/s. */

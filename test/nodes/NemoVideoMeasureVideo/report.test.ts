@@ -23,7 +23,9 @@ async function runReport(chartMetric: string) {
 		chain(
 			node('Start', MANUAL_TRIGGER_TYPE),
 			node('Rows', CODE_TYPE, { jsCode: `return ${JSON.stringify(rows)};` }),
-			node('Attach', `${PACKAGE}.attachFiles`, { files: '={{ JSON.stringify({ data: $json.video, image: $json.picture }) }}' }),
+			node('Attach', `${PACKAGE}.attachFiles`, {
+				files: '={{ JSON.stringify({ data: $json.video, image: $json.picture }) }}',
+			}),
 			node('Measure', `${PACKAGE}.nemoVideoMeasureVideo`, { operation: 'measure' }),
 			node('Report', `${PACKAGE}.nemoVideoMeasureVideo`, {
 				operation: 'report',
@@ -32,7 +34,11 @@ async function runReport(chartMetric: string) {
 				chartMetric,
 			}),
 		),
-		{ nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoMeasureVideo(), new AttachFiles()), credentialTypes: {}, credentials: new CredentialStore([]) },
+		{
+			nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoMeasureVideo(), new AttachFiles()),
+			credentialTypes: {},
+			credentials: new CredentialStore([]),
+		},
 	);
 }
 
@@ -65,8 +71,16 @@ describe('NemoVideo Measure Video: Build Report', () => {
 		const svg = (await result.binaryBuffer(report.binary!.chart)).toString('utf8');
 		expect(report.binary!.chart).toMatchObject({ fileName: 'video-benchmark.svg', mimeType: 'image/svg+xml' });
 		expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-		const bars = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"[^>]*><title>([^<]+)<\/title>/g)].map((m) => ({ height: Number(m[1]), title: m[2] }));
-		expect(bars.map((bar) => bar.title)).toEqual(measured.map((json, i) => `${['one', 'one', 'two', 'two'][i]} / ${['sharp', 'soft', 'sharp', 'soft'][i]}: ${(json.quality as Record<string, number>).sharpness}`));
+		const bars = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"[^>]*><title>([^<]+)<\/title>/g)].map((m) => ({
+			height: Number(m[1]),
+			title: m[2],
+		}));
+		expect(bars.map((bar) => bar.title)).toEqual(
+			measured.map(
+				(json, i) =>
+					`${['one', 'one', 'two', 'two'][i]} / ${['sharp', 'soft', 'sharp', 'soft'][i]}: ${(json.quality as Record<string, number>).sharpness}`,
+			),
+		);
 		// Bar heights are proportional to the values (the blurred copy's bars are the short ones).
 		const sharpness = measured.map((json) => (json.quality as Record<string, number>).sharpness);
 		expect(bars[1].height / bars[0].height).toBeCloseTo(sharpness[1] / sharpness[0], 2);
@@ -75,8 +89,15 @@ describe('NemoVideo Measure Video: Build Report', () => {
 
 	it('an item without a measurement fails Build Report, saying where it belongs', async () => {
 		const result = await runWorkflow(
-			chain(node('Start', MANUAL_TRIGGER_TYPE), node('Report', `${PACKAGE}.nemoVideoMeasureVideo`, { operation: 'report' })),
-			{ nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoMeasureVideo()), credentialTypes: {}, credentials: new CredentialStore([]) },
+			chain(
+				node('Start', MANUAL_TRIGGER_TYPE),
+				node('Report', `${PACKAGE}.nemoVideoMeasureVideo`, { operation: 'report' }),
+			),
+			{
+				nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoMeasureVideo()),
+				credentialTypes: {},
+				credentials: new CredentialStore([]),
+			},
 		);
 
 		expect(result.status).toBe('error');

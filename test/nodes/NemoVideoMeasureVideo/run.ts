@@ -1,7 +1,15 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { NemoVideoMeasureVideo } from '../../../nodes/NemoVideoMeasureVideo/NemoVideoMeasureVideo.node';
-import { chain, CredentialStore, MANUAL_TRIGGER_TYPE, node, nodeTypesOf, runWorkflow, type WorkflowRunResult } from '../../harness';
+import {
+	chain,
+	CredentialStore,
+	MANUAL_TRIGGER_TYPE,
+	node,
+	nodeTypesOf,
+	runWorkflow,
+	type WorkflowRunResult,
+} from '../../harness';
 import { PACKAGE } from '../../helpers/workflow';
 import { AttachFiles } from './attachFiles';
 
@@ -25,8 +33,16 @@ export async function measure(
 	const result = await runWorkflow(
 		chain(
 			node('Start', MANUAL_TRIGGER_TYPE),
-			node('Attach', `${PACKAGE}.attachFiles`, { files: JSON.stringify(files), metrics: extra.metrics ? JSON.stringify(extra.metrics) : '' }),
-			node('Measure', `${PACKAGE}.nemoVideoMeasureVideo`, { operation: 'measure', ...parameters }, extra.onError ? { onError: extra.onError } : {}),
+			node('Attach', `${PACKAGE}.attachFiles`, {
+				files: JSON.stringify(files),
+				metrics: extra.metrics ? JSON.stringify(extra.metrics) : '',
+			}),
+			node(
+				'Measure',
+				`${PACKAGE}.nemoVideoMeasureVideo`,
+				{ operation: 'measure', ...parameters },
+				extra.onError ? { onError: extra.onError } : {},
+			),
 		),
 		{
 			nodeTypes: nodeTypesOf(PACKAGE, new NemoVideoMeasureVideo(), new AttachFiles()),

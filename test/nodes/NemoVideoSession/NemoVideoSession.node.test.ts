@@ -22,7 +22,10 @@ const threeItems = () => node('Three Items', CODE_TYPE, { jsCode: 'return [{ n: 
 describe('NemoVideo Session', () => {
 	it('Create returns one session per input item, paired to it', async () => {
 		const result = await runChain(
-			[threeItems(), nemoNode('Session', 'nemoVideoSession', { operation: 'create', taskName: 'Summer sale', language: 'en' })],
+			[
+				threeItems(),
+				nemoNode('Session', 'nemoVideoSession', { operation: 'create', taskName: 'Summer sale', language: 'en' }),
+			],
 			nemoVideoCredentials(simulator.url),
 		);
 
@@ -30,7 +33,11 @@ describe('NemoVideo Session', () => {
 		expect(items).toHaveLength(3);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(new Set(items.map((item) => item.json.sessionId)).size).toBe(3);
-		expect(items[0].json).toEqual({ sessionId: expect.any(String), taskId: expect.any(String), userId: expect.anything() });
+		expect(items[0].json).toEqual({
+			sessionId: expect.any(String),
+			taskId: expect.any(String),
+			userId: expect.anything(),
+		});
 		expect(simulator.getSession(items[0].json.sessionId as string)?.taskName).toBe('Summer sale');
 	});
 
@@ -38,7 +45,11 @@ describe('NemoVideo Session', () => {
 		const result = await runChain(
 			[
 				nemoNode('Session', 'nemoVideoSession', { operation: 'create' }),
-				nemoNode('State', 'nemoVideoSession', { operation: 'getState', sessionId: '={{ $json.sessionId }}', includeRawState: true }),
+				nemoNode('State', 'nemoVideoSession', {
+					operation: 'getState',
+					sessionId: '={{ $json.sessionId }}',
+					includeRawState: true,
+				}),
 			],
 			nemoVideoCredentials(simulator.url),
 		);
@@ -94,35 +105,69 @@ describe('NemoVideo Session', () => {
 		const items = result.output('State');
 		expect(result.status).toBe('success');
 		expect(items).toHaveLength(2);
-		expect(items[0]).toMatchObject({ json: { error: expect.stringMatching(/session not found/i), errorKind: 'sessionNotFound' }, pairedItem: { item: 0 } });
+		expect(items[0]).toMatchObject({
+			json: { error: expect.stringMatching(/session not found/i), errorKind: 'sessionNotFound' },
+			pairedItem: { item: 0 },
+		});
 		expect(items[1]).toMatchObject({ json: { error: 'Session ID is empty' }, pairedItem: { item: 1 } });
 	});
 });
 
 describe('NemoVideo Session Get State as an AI Agent tool', () => {
-	it.each(TOOL_RUN_WAYS)('answers in short whatever the session holds: summary, readiness, ten media named, the rest counted, no raw state (%s)', async (way) => {
-		const client = clientFor(simulator, REGISTERED_TOKEN);
-		const { sessionId } = await createSession(client, { taskName: 'tool state', language: 'en' });
-		await uploadUrls(client, sessionId, Array.from({ length: 14 }, (_, i) => `https://example.com/photos/a-rather-long-file-name-for-photo-${i + 1}.jpg`));
-		const type = toolVariant(new NemoVideoSession(), way);
-		const tool = node('State Tool', `${PACKAGE}.${type.description.name}`, { operation: 'getState', sessionId }, { credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } } });
-		const result = await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
-			nodeTypes: nodeTypesOf(PACKAGE, type),
-			credentialTypes: { nemoVideoApi: new NemoVideoApi() },
-			credentials: nemoVideoCredentials(simulator.url),
-		});
+	it.each(TOOL_RUN_WAYS)(
+		'answers in short whatever the session holds: summary, readiness, ten media named, the rest counted, no raw state (%s)',
+		async (way) => {
+			const client = clientFor(simulator, REGISTERED_TOKEN);
+			const { sessionId } = await createSession(client, { taskName: 'tool state', language: 'en' });
+			await uploadUrls(
+				client,
+				sessionId,
+				Array.from(
+					{ length: 14 },
+					(_, i) => `https://example.com/photos/a-rather-long-file-name-for-photo-${i + 1}.jpg`,
+				),
+			);
+			const type = toolVariant(new NemoVideoSession(), way);
+			const tool = node(
+				'State Tool',
+				`${PACKAGE}.${type.description.name}`,
+				{ operation: 'getState', sessionId },
+				{ credentials: { nemoVideoApi: { id: 'nemo-1', name: 'NemoVideo' } } },
+			);
+			const result = await runWorkflow(chain(node('Start', MANUAL_TRIGGER_TYPE), tool), {
+				nodeTypes: nodeTypesOf(PACKAGE, type),
+				credentialTypes: { nemoVideoApi: new NemoVideoApi() },
+				credentials: nemoVideoCredentials(simulator.url),
+			});
 
-		const [answer] = result.output('State Tool');
-		expect(answer.json).toMatchObject({ sessionId, summary: expect.stringMatching(/^Timeline/), readyToExport: false, moreUploadedMedia: 4, generatedMedia: [] });
-		expect(answer.json.uploadedMedia).toHaveLength(10);
-		expect((answer.json.uploadedMedia as unknown[])[0]).toEqual({ fileName: 'a-rather-long-file-name-for-photo-1.jpg', type: 'image' });
-		expect(answer.json).not.toHaveProperty('state');
-		expect(JSON.stringify(answer.json).length).toBeLessThanOrEqual(2_000);
-	});
+			const [answer] = result.output('State Tool');
+			expect(answer.json).toMatchObject({
+				sessionId,
+				summary: expect.stringMatching(/^Timeline/),
+				readyToExport: false,
+				moreUploadedMedia: 4,
+				generatedMedia: [],
+			});
+			expect(answer.json.uploadedMedia).toHaveLength(10);
+			expect((answer.json.uploadedMedia as unknown[])[0]).toEqual({
+				fileName: 'a-rather-long-file-name-for-photo-1.jpg',
+				type: 'image',
+			});
+			expect(answer.json).not.toHaveProperty('state');
+			expect(JSON.stringify(answer.json).length).toBeLessThanOrEqual(2_000);
+		},
+	);
 
 	it('in the generated tool type, Session ID is left to the model and Include Raw State is not offered', () => {
 		const type = toolVariant(new NemoVideoSession(), 'generated Tool type');
-		const parameters = NodeHelpers.getNodeParameters(type.description.properties, { operation: 'getState' }, true, false, null, type.description);
+		const parameters = NodeHelpers.getNodeParameters(
+			type.description.properties,
+			{ operation: 'getState' },
+			true,
+			false,
+			null,
+			type.description,
+		);
 		expect(parameters?.sessionId).toMatch(/\$fromAI\('sessionId'/);
 		expect(parameters).not.toHaveProperty('includeRawState');
 	});

@@ -71,14 +71,26 @@ describe('inFlight: a bounded number of independent jobs at once', () => {
 			{ stopOnError: true },
 		);
 		expect(started).toEqual([0, 1]);
-		expect(results.map((r) => (r.ok ? 'ok' : 'skipped' in r ? 'skipped' : 'failed'))).toEqual(['failed', 'ok', 'skipped', 'skipped', 'skipped']);
+		expect(results.map((r) => (r.ok ? 'ok' : 'skipped' in r ? 'skipped' : 'failed'))).toEqual([
+			'failed',
+			'ok',
+			'skipped',
+			'skipped',
+			'skipped',
+		]);
 	});
 });
 
 describe('SharedBackOff: one 429 makes every job wait its Retry-After', () => {
 	const response = (status: number, headers: Record<string, string> = {}): HttpResponse =>
 		({ status, headers, body: undefined }) as unknown as HttpResponse;
-	const options = { method: 'GET', headers: {}, signal: new AbortController().signal, headersTimeoutMs: 1, bodyTimeoutMs: 1 } as HttpRequestOptions;
+	const options = {
+		method: 'GET',
+		headers: {},
+		signal: new AbortController().signal,
+		headersTimeoutMs: 1,
+		bodyTimeoutMs: 1,
+	} as HttpRequestOptions;
 
 	function setup(answers: HttpResponse[]) {
 		let now = 1_000_000;
@@ -122,16 +134,20 @@ describe('SharedBackOff: one 429 makes every job wait its Retry-After', () => {
 	});
 });
 
-describe('withSharedBackOff: the node run\'s client sends through one gate', () => {
-	it('a 429 answered to one video\'s client holds the next request of another video\'s client', async () => {
+describe("withSharedBackOff: the node run's client sends through one gate", () => {
+	it("a 429 answered to one video's client holds the next request of another video's client", async () => {
 		const simulator = await quietSimulator();
 		try {
 			let now = 5_000_000;
 			const gateWaits: number[] = [];
-			const gate = new SharedBackOff(30_000, async (ms) => {
-				gateWaits.push(ms);
-				now += ms;
-			}, () => now);
+			const gate = new SharedBackOff(
+				30_000,
+				async (ms) => {
+					gateWaits.push(ms);
+					now += ms;
+				},
+				() => now,
+			);
 			// the client's own wait after its 429, held until the test lets it go
 			let release: () => void = () => undefined;
 			let heldFor: number | undefined;
@@ -143,7 +159,14 @@ describe('withSharedBackOff: the node run\'s client sends through one gate', () 
 			const client = clientFor(simulator, REGISTERED_TOKEN, { sleep: clientSleep });
 			const videoA = withSharedBackOff(client, gate);
 			const videoB = withSharedBackOff(client, gate);
-			simulator.injectFault({ method: 'GET', path: '^/api/credits/balance/simple$', kind: 'status', status: 429, retryAfter: 1, times: 1 });
+			simulator.injectFault({
+				method: 'GET',
+				path: '^/api/credits/balance/simple$',
+				kind: 'status',
+				status: 429,
+				retryAfter: 1,
+				times: 1,
+			});
 
 			const a = getCreditsBalance(videoA);
 			while (heldFor === undefined) await new Promise((resolve) => setImmediate(resolve));

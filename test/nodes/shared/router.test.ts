@@ -26,7 +26,8 @@ beforeEach(() => simulator.reset());
 
 const CREDITS = /^\/api\/credits\/balance\/simple$/;
 const CREATE_SESSION = /^\/api\/tasks\/me\/with-session\/nemo_agent$/;
-const balance = (extra: Partial<INode> = {}) => nemoNode('Credits', 'nemoVideoCredits', { operation: 'getBalance' }, extra);
+const balance = (extra: Partial<INode> = {}) =>
+	nemoNode('Credits', 'nemoVideoCredits', { operation: 'getBalance' }, extra);
 const threeItems = () => node('Three Items', CODE_TYPE, { jsCode: 'return [{ n: 1 }, { n: 2 }, { n: 3 }];' });
 
 describe('errors as n8n shows them', () => {
@@ -41,7 +42,10 @@ describe('errors as n8n shows them', () => {
 	});
 
 	it('under "Continue (using error output)" a failed item goes to the error output, its hint and kind under details', async () => {
-		const result = await runChain([balance({ onError: 'continueErrorOutput' })], nemoVideoCredentials('http://127.0.0.1:9'));
+		const result = await runChain(
+			[balance({ onError: 'continueErrorOutput' })],
+			nemoVideoCredentials('http://127.0.0.1:9'),
+		);
 
 		expect(result.status).toBe('success');
 		expect(result.output('Credits', 0)).toHaveLength(0);
@@ -51,7 +55,10 @@ describe('errors as n8n shows them', () => {
 	});
 
 	it('the same under continue on fail: the error item carries our message and hint', async () => {
-		const result = await runChain([balance({ onError: 'continueRegularOutput' })], nemoVideoCredentials('http://127.0.0.1:9'));
+		const result = await runChain(
+			[balance({ onError: 'continueRegularOutput' })],
+			nemoVideoCredentials('http://127.0.0.1:9'),
+		);
 
 		const [item] = result.output('Credits');
 		expect(item.json.error).toMatch(/^Could not reach NemoVideo/);
@@ -60,9 +67,18 @@ describe('errors as n8n shows them', () => {
 	});
 
 	it('an envelope code on HTTP 200 (2001) is not shown as an HTTP code', async () => {
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { code: 2001, message: 'insufficient credits' }, times: 2 });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { code: 2001, message: 'insufficient credits' },
+			times: 2,
+		});
 
-		const continued = await runChain([balance({ onError: 'continueRegularOutput' })], nemoVideoCredentials(simulator.url));
+		const continued = await runChain(
+			[balance({ onError: 'continueRegularOutput' })],
+			nemoVideoCredentials(simulator.url),
+		);
 		const stopped = await runChain([balance()], nemoVideoCredentials(simulator.url));
 
 		const [item] = continued.output('Credits');
@@ -73,11 +89,20 @@ describe('errors as n8n shows them', () => {
 	});
 
 	it('a failing HTTP status is still shown as the HTTP code', async () => {
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 402, body: { code: 402, message: 'payment required' } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 402,
+			body: { code: 402, message: 'payment required' },
+		});
 
 		const result = await runChain([balance({ onError: 'continueRegularOutput' })], nemoVideoCredentials(simulator.url));
 
-		expect(result.output('Credits')[0].json).toMatchObject({ httpCode: '402', errorKind: 'plan', error: expect.stringMatching(/HTTP 402/) });
+		expect(result.output('Credits')[0].json).toMatchObject({
+			httpCode: '402',
+			errorKind: 'plan',
+			error: expect.stringMatching(/HTTP 402/),
+		});
 	});
 
 	it('a token the service echoes while refusing a new one appears nowhere in the output', async () => {
@@ -89,7 +114,10 @@ describe('errors as n8n shows them', () => {
 			body: { code: 429, message: `this client already holds ${echoed}` },
 		});
 
-		const result = await runChain([balance({ onError: 'continueRegularOutput' })], nemoVideoCredentials(simulator.url, { apiToken: '' }));
+		const result = await runChain(
+			[balance({ onError: 'continueRegularOutput' })],
+			nemoVideoCredentials(simulator.url, { apiToken: '' }),
+		);
 
 		const [item] = result.output('Credits');
 		expect(item.json.error).toMatch(/Could not get an anonymous NemoVideo token/);
@@ -116,7 +144,10 @@ describe('a stopped execution ends the item loop even when the node continues on
 		const controller = stopOnFirst(CREATE_SESSION, 'POST');
 
 		const result = await runChain(
-			[threeItems(), nemoNode('Session', 'nemoVideoSession', { operation: 'create' }, { onError: 'continueRegularOutput' })],
+			[
+				threeItems(),
+				nemoNode('Session', 'nemoVideoSession', { operation: 'create' }, { onError: 'continueRegularOutput' }),
+			],
 			nemoVideoCredentials(simulator.url),
 			{ signal: controller.signal },
 		);
@@ -130,7 +161,8 @@ describe('a stopped execution ends the item loop even when the node continues on
 	});
 
 	it('batched operations (Upload): the same', async () => {
-		const sessionId = (await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' })).sessionId;
+		const sessionId = (await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }))
+			.sessionId;
 		const UPLOAD = /^\/api\/upload-video\//;
 		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'delay', delayMs: 10_000, times: 3 });
 		const controller = stopOnFirst(UPLOAD, 'POST');
@@ -165,7 +197,9 @@ describe('tool variants: the model fills Session ID and Render ID', () => {
 			chain(
 				node('Start', MANUAL_TRIGGER_TYPE),
 				node('Model Call', CODE_TYPE, { jsCode: `return [${JSON.stringify(input)}];` }),
-				node('Tool', `${PACKAGE}.${type.description.name}`, parameters, { credentials: { nemoVideoApi: { id: CREDENTIAL_ID, name: 'NemoVideo' } } }),
+				node('Tool', `${PACKAGE}.${type.description.name}`, parameters, {
+					credentials: { nemoVideoApi: { id: CREDENTIAL_ID, name: 'NemoVideo' } },
+				}),
 			),
 			{
 				nodeTypes: nodeTypesOf(PACKAGE, type),
@@ -177,9 +211,14 @@ describe('tool variants: the model fills Session ID and Render ID', () => {
 	}
 
 	it('Session Get State reads the session the model named ($fromAI default), without the user setting the field', async () => {
-		const sessionId = (await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' })).sessionId;
+		const sessionId = (await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }))
+			.sessionId;
 
-		const result = await runTool(new NemoVideoSession(), { operation: 'getState', includeRawState: false }, { sessionId });
+		const result = await runTool(
+			new NemoVideoSession(),
+			{ operation: 'getState', includeRawState: false },
+			{ sessionId },
+		);
 
 		expect(result.status).toBe('success');
 		expect(result.output('Tool')[0].json).toMatchObject({ sessionId, readyToExport: false });
@@ -195,12 +234,21 @@ describe('tool variants: the model fills Session ID and Render ID', () => {
 
 	it('the ordinary nodes keep {{ $json.sessionId }} and {{ $json.renderId }} as defaults', () => {
 		const defaults = (base: INodeType, name: string) =>
-			base.description.properties.filter((property) => property.name === name).map((property) => [property.displayOptions?.show?.['@tool'], property.default]);
+			base.description.properties
+				.filter((property) => property.name === name)
+				.map((property) => [property.displayOptions?.show?.['@tool'], property.default]);
 		expect(defaults(new NemoVideoSession(), 'sessionId')).toEqual([
 			[[false], '={{ $json.sessionId }}'],
 			[[true], expect.stringContaining("$fromAI('sessionId'")],
 		]);
-		expect(defaults(new NemoVideoExport(), 'renderId').map(([tool]) => tool)).toEqual([[false], [true], [false], [true], [false], [true]]);
+		expect(defaults(new NemoVideoExport(), 'renderId').map(([tool]) => tool)).toEqual([
+			[false],
+			[true],
+			[false],
+			[true],
+			[false],
+			[true],
+		]);
 		expect(defaults(new NemoVideoExport(), 'renderId')[0][1]).toBe('={{ $json.renderId }}');
 	});
 });

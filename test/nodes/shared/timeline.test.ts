@@ -18,12 +18,29 @@ describe('timeline summary', () => {
 
 	it('gives duration, size and per-track facts for workflows to route on', () => {
 		const summary = summarizeDraft(draft);
-		expect(summary).toMatchObject({ readyToExport: true, durationSeconds: 10, width: 1920, height: 1080, title: 'Urban Dreams' });
+		expect(summary).toMatchObject({
+			readyToExport: true,
+			durationSeconds: 10,
+			width: 1920,
+			height: 1080,
+			title: 'Urban Dreams',
+		});
 		expect(summary.tracks.map((track) => track.type)).toEqual(['video', 'audio', 'title']);
 	});
 
 	it('counts clips of a slideshow track and lays them end to end when no start is given', () => {
-		const slideshow = { t: [{ tt: 0, sg: [{ name: 'a.jpg', d: 3000 }, { name: 'b.jpg', d: 3000 }, { name: 'c.jpg', d: 3000 }] }] };
+		const slideshow = {
+			t: [
+				{
+					tt: 0,
+					sg: [
+						{ name: 'a.jpg', d: 3000 },
+						{ name: 'b.jpg', d: 3000 },
+						{ name: 'c.jpg', d: 3000 },
+					],
+				},
+			],
+		};
 		expect(summarizeDraft(slideshow).summary).toBe('Timeline (1 track): 1. Video: 3 clips (0-9s)');
 	});
 

@@ -1,10 +1,5 @@
 import type { Simulator } from '../../../../simulator';
-import {
-	createSession,
-	getCreditsBalance,
-	getSessionState,
-	NemoVideoError,
-} from '../../../../nodes/shared/transport';
+import { createSession, getCreditsBalance, getSessionState, NemoVideoError } from '../../../../nodes/shared/transport';
 import { clientFor, FAST_RETRY, quietSimulator, REGISTERED_TOKEN, requestsTo } from '../../../helpers/simulator';
 
 let simulator: Simulator;
@@ -43,12 +38,26 @@ describe('envelopes and headers', () => {
 	});
 
 	it('unwraps a {success, data} envelope too', async () => {
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { success: true, data: { available: 7, frozen: 1, total: 8 } } });
-		expect(await getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN))).toMatchObject({ available: 7, frozen: 1, total: 8 });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { success: true, data: { available: 7, frozen: 1, total: 8 } },
+		});
+		expect(await getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN))).toMatchObject({
+			available: 7,
+			frozen: 1,
+			total: 8,
+		});
 	});
 
 	it('treats {success: false} as a failure carrying the service’s error text', async () => {
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { success: false, error: 'render queue full' } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { success: false, error: 'render queue full' },
+		});
 		const error = await failure(getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN)));
 		expect(error.message).toContain('render queue full');
 	});
@@ -56,12 +65,48 @@ describe('envelopes and headers', () => {
 
 describe('error codes become messages that say what to do', () => {
 	const cases: Array<[string, object, string, RegExp, RegExp]> = [
-		['1002 session not found', { status: 200, body: { code: 1002, message: 'session not found' } }, 'sessionNotFound', /session not found/i, /Session ID/],
-		['2001 out of credits (registered)', { status: 200, body: { code: 2001, message: 'insufficient credits' } }, 'credits', /Not enough NemoVideo credits/, /Top up/],
-		['4001 unsupported type', { status: 200, body: { code: 4001, message: 'unsupported' } }, 'fileType', /file type/, /jpg, jpeg, png, gif, webp; video/],
-		['4002 too large', { status: 200, body: { code: 4002, message: 'too large' } }, 'fileSize', /limit 200 MB/, /Compress/],
-		['HTTP 402', { status: 402, body: { code: 402, message: 'payment required' } }, 'plan', /HTTP 402/, /not a credits problem/],
-		['HTTP 400 missing client id', { status: 400, body: { code: 400, message: 'missing X-Client-Id' } }, 'clientId', /client ID/, /Client ID field/],
+		[
+			'1002 session not found',
+			{ status: 200, body: { code: 1002, message: 'session not found' } },
+			'sessionNotFound',
+			/session not found/i,
+			/Session ID/,
+		],
+		[
+			'2001 out of credits (registered)',
+			{ status: 200, body: { code: 2001, message: 'insufficient credits' } },
+			'credits',
+			/Not enough NemoVideo credits/,
+			/Top up/,
+		],
+		[
+			'4001 unsupported type',
+			{ status: 200, body: { code: 4001, message: 'unsupported' } },
+			'fileType',
+			/file type/,
+			/jpg, jpeg, png, gif, webp; video/,
+		],
+		[
+			'4002 too large',
+			{ status: 200, body: { code: 4002, message: 'too large' } },
+			'fileSize',
+			/limit 200 MB/,
+			/Compress/,
+		],
+		[
+			'HTTP 402',
+			{ status: 402, body: { code: 402, message: 'payment required' } },
+			'plan',
+			/HTTP 402/,
+			/not a credits problem/,
+		],
+		[
+			'HTTP 400 missing client id',
+			{ status: 400, body: { code: 400, message: 'missing X-Client-Id' } },
+			'clientId',
+			/client ID/,
+			/Client ID field/,
+		],
 	];
 
 	it.each(cases)('%s', async (_name, fault, kind, message, hint) => {
@@ -74,21 +119,30 @@ describe('error codes become messages that say what to do', () => {
 
 	it('2001 for an anonymous token carries the registration link from the service', async () => {
 		const token = simulator.issueToken('anonymous');
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { code: 2001, message: 'Out of credits. Register: https://nemovideo.ai/register?bind=u_42' } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { code: 2001, message: 'Out of credits. Register: https://nemovideo.ai/register?bind=u_42' },
+		});
 		const error = await failure(getCreditsBalance(clientFor(simulator, token)));
 		expect(error.hint).toContain('https://nemovideo.ai/register?bind=u_42');
 	});
 
 	it('an HTML error page becomes a short readable message, not markup', async () => {
 		simulator.injectFault({ method: 'POST', path: CREATE_SESSION.source, kind: 'html', status: 502 });
-		const error = await failure(createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }));
+		const error = await failure(
+			createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }),
+		);
 		expect(error.kind).toBe('server');
 		expect(error.message).not.toMatch(/<[a-z]/i);
 	});
 
 	it('a malformed JSON answer to a POST fails once with a protocol error', async () => {
 		simulator.injectFault({ method: 'POST', path: CREATE_SESSION.source, kind: 'malformedJson' });
-		const error = await failure(createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }));
+		const error = await failure(
+			createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }),
+		);
 		expect(error.kind).toBe('protocol');
 		expect(requestsTo(simulator, 'POST', CREATE_SESSION)).toHaveLength(1);
 	});
@@ -110,7 +164,9 @@ describe('retries', () => {
 
 	it('never repeats a POST after a 5xx: it may have taken effect', async () => {
 		simulator.injectFault({ method: 'POST', path: CREATE_SESSION.source, kind: 'status', status: 503 });
-		const error = await failure(createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }));
+		const error = await failure(
+			createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }),
+		);
 		expect(error.kind).toBe('server');
 		expect(requestsTo(simulator, 'POST', CREATE_SESSION)).toHaveLength(1);
 	});
@@ -121,7 +177,9 @@ describe('retries', () => {
 		expect(requestsTo(simulator, 'GET', CREDITS).length).toBeGreaterThanOrEqual(2);
 
 		simulator.injectFault({ method: 'POST', path: CREATE_SESSION.source, kind: 'reset', afterBytes: 0 });
-		const error = await failure(createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }));
+		const error = await failure(
+			createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }),
+		);
 		expect(error.kind).toBe('network');
 		expect(error.hint).toMatch(/may have reached NemoVideo/);
 		expect(requestsTo(simulator, 'POST', CREATE_SESSION)).toHaveLength(1);
@@ -165,7 +223,12 @@ describe('tokens', () => {
 
 	it('also treats code 1001 inside an HTTP 200 envelope as a rejected token', async () => {
 		const fresh = simulator.issueToken('anonymous', { clientId: 'c-1001' });
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 200, body: { code: 1001, message: 'token expired' } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 200,
+			body: { code: 1001, message: 'token expired' },
+		});
 		const client = clientFor(simulator, 'nmv_usr_old0000000000', { refreshed: fresh });
 		await getCreditsBalance(client);
 		expect(client.tokenSource.refreshCalls).toHaveLength(1);
@@ -181,7 +244,12 @@ describe('tokens', () => {
 
 	it('removes tokens the service echoes back in an error', async () => {
 		const token = simulator.issueToken('anonymous', { clientId: 'c-echo' });
-		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 400, body: { code: 9, message: `bad header Bearer ${token}` } });
+		simulator.injectFault({
+			path: CREDITS.source,
+			kind: 'status',
+			status: 400,
+			body: { code: 9, message: `bad header Bearer ${token}` },
+		});
 		const error = await failure(getCreditsBalance(clientFor(simulator, token)));
 		expect(error.message).toContain('[redacted]');
 		expect(JSON.stringify({ ...error, message: error.message })).not.toContain(token);
@@ -204,7 +272,9 @@ describe('cancel and deadlines', () => {
 		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 429, retryAfter: 60 });
 		const controller = new AbortController();
 		const started = Date.now();
-		const pending = getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN, { signal: controller.signal, timeoutMs: 120_000 }));
+		const pending = getCreditsBalance(
+			clientFor(simulator, REGISTERED_TOKEN, { signal: controller.signal, timeoutMs: 120_000 }),
+		);
 		setTimeout(() => controller.abort(), 200);
 		const error = await failure(pending);
 		expect(error.kind).toBe('cancelled');

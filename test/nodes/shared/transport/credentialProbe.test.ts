@@ -36,18 +36,25 @@ async function closedPortUrl(): Promise<string> {
 }
 
 const probe = async (fields: Record<string, string>, timeoutMs?: number) =>
-	await probeCredential(connectionFromCredentials({ clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', ...fields }), { timeoutMs });
+	await probeCredential(connectionFromCredentials({ clientId: '0b8f2e1d-7c90-4c7e-9a55-3f2c8a4e6d1b', ...fields }), {
+		timeoutMs,
+	});
 
 describe('credential test (probeCredential)', () => {
 	it('passes with a registered API Token and names the balance', async () => {
 		const outcome = await probe({ baseUrl: simulator.url, apiToken: REGISTERED_TOKEN });
-		expect(outcome).toEqual({ ok: true, message: expect.stringMatching(/^Connected to NemoVideo \(API Token\): \d+ credits available\.$/) });
+		expect(outcome).toEqual({
+			ok: true,
+			message: expect.stringMatching(/^Connected to NemoVideo \(API Token\): \d+ credits available\.$/),
+		});
 	});
 
 	it('with no token at all, passes on the service without asking for an anonymous token', async () => {
 		const outcome = await probe({ baseUrl: simulator.url, apiToken: '' });
 		expect(outcome.ok).toBe(true);
-		expect(outcome.message).toContain('anonymous token (100 credits, valid 7 days) is obtained and stored when a node first runs');
+		expect(outcome.message).toContain(
+			'anonymous token (100 credits, valid 7 days) is obtained and stored when a node first runs',
+		);
 		expect(simulator.log.filter((entry) => entry.path === '/api/auth/anonymous-token')).toHaveLength(0);
 	});
 
@@ -57,31 +64,45 @@ describe('credential test (probeCredential)', () => {
 		expect(outcome.message).toBe('Connected to NemoVideo (anonymous token): 100 credits available.');
 	});
 
-	it.each(['http401', 'code200'] as const)('fails a rejected API Token with the same words for %s', async (rejection) => {
-		simulator.configure({ tokenRejection: rejection });
-		try {
-			const outcome = await probe({ baseUrl: simulator.url, apiToken: 'nmv_sk_wrongwrongwrong' });
-			expect(outcome).toEqual({ ok: false, message: expect.stringMatching(/^NemoVideo rejected the token: check the API Token/) });
-			expect(outcome.message).not.toContain('wrongwrong');
-		} finally {
-			simulator.configure({ tokenRejection: 'http401' });
-		}
-	});
+	it.each(['http401', 'code200'] as const)(
+		'fails a rejected API Token with the same words for %s',
+		async (rejection) => {
+			simulator.configure({ tokenRejection: rejection });
+			try {
+				const outcome = await probe({ baseUrl: simulator.url, apiToken: 'nmv_sk_wrongwrongwrong' });
+				expect(outcome).toEqual({
+					ok: false,
+					message: expect.stringMatching(/^NemoVideo rejected the token: check the API Token/),
+				});
+				expect(outcome.message).not.toContain('wrongwrong');
+			} finally {
+				simulator.configure({ tokenRejection: 'http401' });
+			}
+		},
+	);
 
 	it('fails on a closed port with "Can\'t reach <Base URL>", not a socket code', async () => {
 		const baseUrl = await closedPortUrl();
 		const outcome = await probe({ baseUrl });
-		expect(outcome).toEqual({ ok: false, message: `Can't reach ${baseUrl}: nothing is listening at that address. Check the Base URL and that this n8n can reach it.` });
+		expect(outcome).toEqual({
+			ok: false,
+			message: `Can't reach ${baseUrl}: nothing is listening at that address. Check the Base URL and that this n8n can reach it.`,
+		});
 		expect(outcome.message).not.toMatch(/ECONNREFUSED/);
 	});
 
-	it('fails on an HTML page answered with HTTP 200 (such as n8n\'s own editor)', async () => {
+	it("fails on an HTML page answered with HTTP 200 (such as n8n's own editor)", async () => {
 		const baseUrl = await serve((_request, response) => {
 			response.writeHead(200, { 'content-type': 'text/html' });
 			response.end('<!DOCTYPE html><html><body>n8n.io - Workflow Automation</body></html>');
 		});
 		const outcome = await probe({ baseUrl, apiToken: REGISTERED_TOKEN });
-		expect(outcome).toEqual({ ok: false, message: expect.stringMatching(new RegExp(`^${baseUrl} is not a NemoVideo API: it answered .* with an HTML page \\(HTTP 200\\)`)) });
+		expect(outcome).toEqual({
+			ok: false,
+			message: expect.stringMatching(
+				new RegExp(`^${baseUrl} is not a NemoVideo API: it answered .* with an HTML page \\(HTTP 200\\)`),
+			),
+		});
 	});
 
 	it('fails on JSON that is not a NemoVideo envelope', async () => {
@@ -91,7 +112,9 @@ describe('credential test (probeCredential)', () => {
 		});
 		const outcome = await probe({ baseUrl });
 		expect(outcome.ok).toBe(false);
-		expect(outcome.message).toContain('is not a NemoVideo API: it answered /api/credits/balance/simple with JSON without a NemoVideo "code" (HTTP 200)');
+		expect(outcome.message).toContain(
+			'is not a NemoVideo API: it answered /api/credits/balance/simple with JSON without a NemoVideo "code" (HTTP 200)',
+		);
 	});
 
 	it('gives up on a server that never answers, within its deadline', async () => {
@@ -99,7 +122,10 @@ describe('credential test (probeCredential)', () => {
 			/* never answers */
 		});
 		const outcome = await probe({ baseUrl }, 300);
-		expect(outcome).toEqual({ ok: false, message: `Can't reach ${baseUrl}: no answer within 300 ms. Check the Base URL and that this n8n can reach it.` });
+		expect(outcome).toEqual({
+			ok: false,
+			message: `Can't reach ${baseUrl}: no answer within 300 ms. Check the Base URL and that this n8n can reach it.`,
+		});
 	});
 
 	it('refuses a Base URL that is not an http(s) address before sending anything', async () => {

@@ -27,7 +27,9 @@ describe('client.detached(): one best-effort call after the execution was stoppe
 	it('gives up at its own deadline and names it a timeout', async () => {
 		simulator.injectFault({ path: CREDITS.source, kind: 'delay', delayMs: 5000 });
 		const started = Date.now();
-		const error = await getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN).detached(300)).catch((thrown: unknown) => thrown);
+		const error = await getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN).detached(300)).catch(
+			(thrown: unknown) => thrown,
+		);
 
 		expect(error).toBeInstanceOf(NemoVideoError);
 		expect(error).toMatchObject({ kind: 'timeout' });
@@ -36,13 +38,17 @@ describe('client.detached(): one best-effort call after the execution was stoppe
 
 	it('makes one attempt only: no retry and no rate-limit wait past the deadline', async () => {
 		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 503, times: 3 });
-		await expect(getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN).detached())).rejects.toMatchObject({ kind: 'server' });
+		await expect(getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN).detached())).rejects.toMatchObject({
+			kind: 'server',
+		});
 		expect(requestsTo(simulator, 'GET', CREDITS)).toHaveLength(1);
 
 		simulator.reset();
 		simulator.injectFault({ path: CREDITS.source, kind: 'status', status: 429, retryAfter: 30 });
 		const started = Date.now();
-		await expect(getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN).detached())).rejects.toMatchObject({ kind: 'rateLimit' });
+		await expect(getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN).detached())).rejects.toMatchObject({
+			kind: 'rateLimit',
+		});
 		expect(Date.now() - started).toBeLessThan(1000);
 	});
 });

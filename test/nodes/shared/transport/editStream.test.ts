@@ -18,16 +18,21 @@ async function* pieces(bytes: Buffer, cuts: number[]): AsyncGenerator<Uint8Array
 async function fold(text: string, cuts: number[] = [], limits = {}) {
 	const bytes = Buffer.from(text, 'utf8');
 	const folder = new EditStreamFold(limits);
-	for await (const message of sseMessages(pieces(bytes, cuts), { onComment: () => folder.comment() })) folder.add(message);
+	for await (const message of sseMessages(pieces(bytes, cuts), { onComment: () => folder.comment() }))
+		folder.add(message);
 	return folder.result();
 }
 
 const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
-const adk = (parts: unknown[], extra: object = {}) => data({ content: { parts, role: 'model' }, author: 'nemo_agent', ...extra });
+const adk = (parts: unknown[], extra: object = {}) =>
+	data({ content: { parts, role: 'model' }, author: 'nemo_agent', ...extra });
 
 describe('edit stream fold: event shapes', () => {
 	it('concatenates {type:"text"} chunks into one message', async () => {
-		const result = await fold(data({ type: 'text', content: 'Sure! I’ll turn ' }) + data({ type: 'text', content: 'your 3 photos into a video.' }));
+		const result = await fold(
+			data({ type: 'text', content: 'Sure! I’ll turn ' }) +
+				data({ type: 'text', content: 'your 3 photos into a video.' }),
+		);
 		expect(result.reply).toBe('Sure! I’ll turn your 3 photos into a video.');
 		expect(result.counts).toMatchObject({ textChunks: 2, messages: 1, textChars: result.reply.length });
 		expect(result.silent).toBe(false);
@@ -44,12 +49,16 @@ describe('edit stream fold: event shapes', () => {
 	});
 
 	it('the final ADK text wins over its chunks, also with an explicit partial:false', async () => {
-		const result = await fold(adk([{ text: 'Draft' }], { partial: true }) + adk([{ text: 'Draft ready.' }], { partial: false }));
+		const result = await fold(
+			adk([{ text: 'Draft' }], { partial: true }) + adk([{ text: 'Draft ready.' }], { partial: false }),
+		);
 		expect(result.reply).toBe('Draft ready.');
 	});
 
 	it('ADK chunks without a final event are kept as they are', async () => {
-		const result = await fold(adk([{ text: 'Half ' }], { partial: true }) + adk([{ text: 'a message' }], { partial: true }));
+		const result = await fold(
+			adk([{ text: 'Half ' }], { partial: true }) + adk([{ text: 'a message' }], { partial: true }),
+		);
 		expect(result.reply).toBe('Half a message');
 		expect(result.counts.messages).toBe(1);
 	});
@@ -70,7 +79,12 @@ describe('edit stream fold: event shapes', () => {
 			adk([{ text: 'Sure!' }], { partial: true }) +
 			adk([{ text: 'Sure! Making it.' }]) +
 			adk([{ functionCall: { id: 'c1', name: 'build_timeline', args: { duration_ms: 15000 } } }]) +
-			data({ content: { parts: [{ functionResponse: { id: 'c1', name: 'build_timeline', response: { ok: true } } }], role: 'user' } }) +
+			data({
+				content: {
+					parts: [{ functionResponse: { id: 'c1', name: 'build_timeline', response: { ok: true } } }],
+					role: 'user',
+				},
+			}) +
 			adk([{ text: 'Done! ' }], { partial: true }) +
 			adk([{ text: 'Click Export.' }], { partial: true }) +
 			adk([{ text: 'Done! Click Export.' }]);
@@ -79,7 +93,12 @@ describe('edit stream fold: event shapes', () => {
 			expect(result.reply).toBe('Sure! Making it.\n\nDone! Click Export.');
 			expect(result.counts.messages).toBe(2);
 			expect(result.toolCalls).toEqual([
-				expect.objectContaining({ name: 'build_timeline', status: 'answered', arguments: { duration_ms: 15000 }, result: { ok: true } }),
+				expect.objectContaining({
+					name: 'build_timeline',
+					status: 'answered',
+					arguments: { duration_ms: 15000 },
+					result: { ok: true },
+				}),
 			]);
 		}
 	});
@@ -113,12 +132,23 @@ describe('edit stream fold: event shapes', () => {
 				'data: {not json\n\n' +
 				data(['a list']),
 		);
-		expect(result.counts).toMatchObject({ events: 6, heartbeats: 2, emptyData: 1, comments: 2, other: 2, invalid: 1, messages: 0 });
+		expect(result.counts).toMatchObject({
+			events: 6,
+			heartbeats: 2,
+			emptyData: 1,
+			comments: 2,
+			other: 2,
+			invalid: 1,
+			messages: 0,
+		});
 		expect(result).toMatchObject({ reply: '', silent: true, toolCalls: [] });
 	});
 
 	it('keeps agent errors (a few) from {type:"error"} and ADK errorMessage', async () => {
-		const result = await fold(data({ type: 'error', message: 'render backend busy' }) + data({ errorCode: 'MALFORMED', errorMessage: 'model failed' }));
+		const result = await fold(
+			data({ type: 'error', message: 'render backend busy' }) +
+				data({ errorCode: 'MALFORMED', errorMessage: 'model failed' }),
+		);
 		expect(result.agentErrors).toEqual(['render backend busy', 'model failed']);
 		expect(result.counts.errors).toBe(2);
 	});
@@ -138,14 +168,26 @@ describe('edit stream fold: ADK chunks decoded only when needed', () => {
 	const partial = (text: string) => adk([{ text }], { partial: true });
 
 	it('chunks replaced by their final text are counted, and keep-alives between them change nothing', async () => {
-		const result = await fold(partial('A') + data({ type: 'heartbeat' }) + 'data:\n\n' + partial('B') + ': ping\n\n' + adk([{ text: 'AB!' }]));
+		const result = await fold(
+			partial('A') + data({ type: 'heartbeat' }) + 'data:\n\n' + partial('B') + ': ping\n\n' + adk([{ text: 'AB!' }]),
+		);
 		expect(result.reply).toBe('AB!');
-		expect(result.counts).toMatchObject({ partialChunks: 2, finalTexts: 1, heartbeats: 1, emptyData: 1, comments: 1, messages: 1 });
+		expect(result.counts).toMatchObject({
+			partialChunks: 2,
+			finalTexts: 1,
+			heartbeats: 1,
+			emptyData: 1,
+			comments: 1,
+			messages: 1,
+		});
 	});
 
 	it('chunks followed by something else than a final are decoded in order before it', async () => {
 		const result = await fold(
-			partial('Working ') + partial('on it.') + data({ type: 'tool_result', name: 'build_timeline', result: { ok: true } }) + data({ type: 'text', content: 'Done.' }),
+			partial('Working ') +
+				partial('on it.') +
+				data({ type: 'tool_result', name: 'build_timeline', result: { ok: true } }) +
+				data({ type: 'text', content: 'Done.' }),
 		);
 		expect(result.reply).toBe('Working on it.\n\nDone.');
 		expect(result.counts).toMatchObject({ partialChunks: 2, messages: 2, toolResults: 1 });
@@ -208,7 +250,10 @@ describe('edit stream fold: bytes as they arrive', () => {
 	it('one byte at a time works too', async () => {
 		const text = stream('\r\n');
 		const bytes = Buffer.byteLength(text);
-		const result = await fold(text, Array.from({ length: bytes - 1 }, (_, index) => index + 1));
+		const result = await fold(
+			text,
+			Array.from({ length: bytes - 1 }, (_, index) => index + 1),
+		);
 		expect(result.reply).toBe(`${reply}\n\n🎵 完成了！`);
 	});
 
@@ -222,7 +267,9 @@ describe('edit stream fold: bounded memory', () => {
 	it('keeps only the latest tool events and says how many were left out', async () => {
 		let text = '';
 		for (let index = 0; index < 120; index++) {
-			text += data({ type: 'tool_call', name: `tool_${index}`, args: { index } }) + data({ type: 'tool_result', name: `tool_${index}`, result: { index } });
+			text +=
+				data({ type: 'tool_call', name: `tool_${index}`, args: { index } }) +
+				data({ type: 'tool_result', name: `tool_${index}`, result: { index } });
 		}
 		const result = await fold(text, [], { maxToolEvents: 50 });
 		expect(result.toolCalls).toHaveLength(50);
@@ -234,13 +281,20 @@ describe('edit stream fold: bounded memory', () => {
 
 	it('replaces a big tool payload with a short preview', async () => {
 		const big = { frames: 'x'.repeat(10_000) };
-		const result = await fold(data({ type: 'tool_result', name: 'analyze_media', result: big }), [], { maxPayloadChars: 500 });
-		expect(result.toolCalls[0].result).toEqual({ truncated: true, chars: JSON.stringify(big).length, preview: JSON.stringify(big).slice(0, 500) });
+		const result = await fold(data({ type: 'tool_result', name: 'analyze_media', result: big }), [], {
+			maxPayloadChars: 500,
+		});
+		expect(result.toolCalls[0].result).toEqual({
+			truncated: true,
+			chars: JSON.stringify(big).length,
+			preview: JSON.stringify(big).slice(0, 500),
+		});
 	});
 
 	it('cuts the reply at the limit, flags it, and still counts all text', async () => {
 		let text = '';
-		for (let index = 0; index < 100; index++) text += data({ type: 'text', content: '0123456789' }) + data({ type: 'tool_call', name: 't' });
+		for (let index = 0; index < 100; index++)
+			text += data({ type: 'text', content: '0123456789' }) + data({ type: 'tool_call', name: 't' });
 		const result = await fold(text, [], { maxReplyChars: 105 });
 		expect(result.reply.length).toBe(105);
 		expect(result.reply.startsWith('0123456789\n\n0123456789')).toBe(true);
@@ -296,7 +350,11 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 		const url = `${simulator.url}/__sim/sse-sample?bytes=1500000&seed=23`;
 		const limits = { maxReplyChars: 50_000_000 };
 		const deferred = await foldEditStream(sseMessages((await request(url)).body), limits, new EditStreamFold(limits));
-		const reference = await foldEditStream(sseMessages((await request(url)).body), limits, new ReferenceEditStreamFold(limits));
+		const reference = await foldEditStream(
+			sseMessages((await request(url)).body),
+			limits,
+			new ReferenceEditStreamFold(limits),
+		);
 		expect(deferred.counts.partialChunks).toBeGreaterThan(1000);
 		expect(deferred).toEqual(reference);
 	});
@@ -315,11 +373,15 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 	});
 
 	it('the limit is a setting; events under it pass whole', async () => {
-		const cut = await readEditStream((await request(`${simulator.url}/__sim/sse-unterminated?bytes=5000`)).body, { limits: { maxEventChars: 1000 } });
+		const cut = await readEditStream((await request(`${simulator.url}/__sim/sse-unterminated?bytes=5000`)).body, {
+			limits: { maxEventChars: 1000 },
+		});
 		expect(cut).toMatchObject({ end: 'cut', reason: expect.stringMatching(/longer than 1000 characters/) });
 
 		const event = data({ type: 'text', content: 'y'.repeat(900) });
-		const whole = await foldEditStream(sseMessages(pieces(Buffer.from(event + event), [500, 1000, 1500]), { maxEventChars: 1000 }));
+		const whole = await foldEditStream(
+			sseMessages(pieces(Buffer.from(event + event), [500, 1000, 1500]), { maxEventChars: 1000 }),
+		);
 		expect(whole.reply).toBe('y'.repeat(1800));
 	});
 
@@ -334,7 +396,14 @@ describe('edit stream fold against the simulator’s mixed sample stream', () =>
 
 describe('edit stream fold: which events wait undecoded', () => {
 	it('only a plain ADK partial text chunk is kept undecoded; any other shape with "partial":true is decoded', () => {
-		const plain = { content: { parts: [{ text: 'Hi "there"\\' }], role: 'model' }, partial: true, author: 'nemo_agent', invocationId: 'e-1', timestamp: 1.5, actions: { stateDelta: {} } };
+		const plain = {
+			content: { parts: [{ text: 'Hi "there"\\' }], role: 'model' },
+			partial: true,
+			author: 'nemo_agent',
+			invocationId: 'e-1',
+			timestamp: 1.5,
+			actions: { stateDelta: {} },
+		};
 		expect(isPlainPartialText(JSON.stringify(plain))).toBe(true);
 		const others = [
 			{ ...plain, content: { parts: [{ text: 'x', thought: true }] } },
@@ -351,8 +420,12 @@ describe('edit stream fold: which events wait undecoded', () => {
 		];
 		for (const other of others) expect(isPlainPartialText(JSON.stringify(other))).toBe(false);
 		// A key twice: JSON.parse keeps the last one, which must have the shape too.
-		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}]},"content":{"role":"model"}}')).toBe(false);
-		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}],"parts":[{"text":"b"}]},"partial":true}')).toBe(true);
+		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}]},"content":{"role":"model"}}')).toBe(
+			false,
+		);
+		expect(
+			isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}],"parts":[{"text":"b"}]},"partial":true}'),
+		).toBe(true);
 		expect(isPlainPartialText('{"partial":true,"content":{"parts":[{"text":"a"}]}} x')).toBe(false);
 	});
 

@@ -105,16 +105,31 @@ describe('result URLs: the token goes to the base URL’s origin only', () => {
 
 describe('answers of an unexpected shape are protocol errors with advice', () => {
 	it('a created session without session_id', async () => {
-		simulator.injectFault({ method: 'POST', path: '^/api/tasks/', kind: 'status', status: 200, body: { code: 0, data: { task_id: 't-1' } } });
-		const error = await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }).catch((e: unknown) => e);
+		simulator.injectFault({
+			method: 'POST',
+			path: '^/api/tasks/',
+			kind: 'status',
+			status: 200,
+			body: { code: 0, data: { task_id: 't-1' } },
+		});
+		const error = await createSession(clientFor(simulator, REGISTERED_TOKEN), { taskName: 'x', language: 'en' }).catch(
+			(e: unknown) => e,
+		);
 		expect(error).toBeInstanceOf(NemoVideoError);
 		expect(error).toMatchObject({ kind: 'protocol', message: expect.stringMatching(/no session_id/) });
 		expect((error as NemoVideoError).hint).toMatch(/Base URL/);
 	});
 
 	it('a download answered with JSON instead of a file', async () => {
-		simulator.injectFault({ path: '/download$', kind: 'status', status: 200, body: { code: 0, data: { status: 'processing' } } });
-		const error = await openDownload(clientFor(simulator, REGISTERED_TOKEN), { renderId: 'render_1' }, LIMITS).catch((e: unknown) => e);
+		simulator.injectFault({
+			path: '/download$',
+			kind: 'status',
+			status: 200,
+			body: { code: 0, data: { status: 'processing' } },
+		});
+		const error = await openDownload(clientFor(simulator, REGISTERED_TOKEN), { renderId: 'render_1' }, LIMITS).catch(
+			(e: unknown) => e,
+		);
 		expect(error).toBeInstanceOf(NemoVideoError);
 		expect(error).toMatchObject({ kind: 'protocol', message: expect.stringMatching(/JSON instead of a file/) });
 		expect((error as NemoVideoError).hint).toMatch(/Get Status/);

@@ -25,7 +25,13 @@ async function failure(promise: Promise<unknown>): Promise<NemoVideoError> {
 describe('render answers {success:false} are mapped by their code, like the {code} envelope', () => {
 	it('a start for an unknown session ({success:false, code:1002} from the simulator) is "session not found", not "the API may have changed"', async () => {
 		const error = await failure(
-			startRender(clientFor(simulator, REGISTERED_TOKEN), { renderId: 'r_1', sessionId: 'no-such-session', draft: { t: [] }, format: 'mp4', quality: 'high' }),
+			startRender(clientFor(simulator, REGISTERED_TOKEN), {
+				renderId: 'r_1',
+				sessionId: 'no-such-session',
+				draft: { t: [] },
+				format: 'mp4',
+				quality: 'high',
+			}),
 		);
 
 		expect(error.kind).toBe('sessionNotFound');
@@ -35,9 +41,27 @@ describe('render answers {success:false} are mapped by their code, like the {cod
 	});
 
 	it.each([
-		['code beside error', { success: false, code: 1002, error: 'session not found' }, 'sessionNotFound', 1002, 'session not found'],
-		['code as a string', { success: false, code: '2001', message: 'insufficient credits' }, 'credits', 2001, 'insufficient credits'],
-		['error as an object', { success: false, error: { code: 1002, message: 'session gone' } }, 'sessionNotFound', 1002, 'session gone'],
+		[
+			'code beside error',
+			{ success: false, code: 1002, error: 'session not found' },
+			'sessionNotFound',
+			1002,
+			'session not found',
+		],
+		[
+			'code as a string',
+			{ success: false, code: '2001', message: 'insufficient credits' },
+			'credits',
+			2001,
+			'insufficient credits',
+		],
+		[
+			'error as an object',
+			{ success: false, error: { code: 1002, message: 'session gone' } },
+			'sessionNotFound',
+			1002,
+			'session gone',
+		],
 		['no code at all', { success: false, error: 'render queue full' }, 'request', undefined, 'render queue full'],
 	])('a poll answered with %s', async (_name, body, kind, code, said) => {
 		simulator.injectFault({ method: 'GET', path: RENDER_POLL.source, kind: 'status', status: 200, body });
@@ -50,10 +74,24 @@ describe('render answers {success:false} are mapped by their code, like the {cod
 	});
 
 	it('a token rejected inside a render answer ({success:false, code:1001}) is refreshed and the call made again', async () => {
-		simulator.injectFault({ method: 'POST', path: RENDER_START.source, kind: 'status', status: 200, body: { success: false, code: 1001, error: 'token expired' } });
+		simulator.injectFault({
+			method: 'POST',
+			path: RENDER_START.source,
+			kind: 'status',
+			status: 200,
+			body: { success: false, code: 1001, error: 'token expired' },
+		});
 		const client = clientFor(simulator, REGISTERED_TOKEN, { refreshed: REGISTERED_TOKEN });
 
-		const error = await failure(startRender(client, { renderId: 'r_1', sessionId: 'no-such-session', draft: { t: [] }, format: 'mp4', quality: 'high' }));
+		const error = await failure(
+			startRender(client, {
+				renderId: 'r_1',
+				sessionId: 'no-such-session',
+				draft: { t: [] },
+				format: 'mp4',
+				quality: 'high',
+			}),
+		);
 
 		expect(client.tokenSource.refreshCalls).toEqual([REGISTERED_TOKEN]);
 		expect(requestsTo(simulator, 'POST', RENDER_START)).toHaveLength(2);

@@ -57,7 +57,13 @@ describe('other hints', () => {
 	it('a 429 on a regular call does not talk about anonymous-token limits', async () => {
 		simulator.injectFault({ path: '^/api/credits/', kind: 'status', status: 429, times: 5 });
 
-		const error = await failure(getCreditsBalance(clientFor(simulator, REGISTERED_TOKEN, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, rateLimitDefaultMs: 1, rateLimitMaxWaitMs: 0 } })));
+		const error = await failure(
+			getCreditsBalance(
+				clientFor(simulator, REGISTERED_TOKEN, {
+					retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, rateLimitDefaultMs: 1, rateLimitMaxWaitMs: 0 },
+				}),
+			),
+		);
 
 		expect(error.kind).toBe('rateLimit');
 		expect(error.hint).not.toMatch(/anonymous tokens/i);

@@ -11,7 +11,7 @@ const sample = (seconds: number) => readFileSync(join(ASSETS, `sample-${seconds}
 /** Top-level boxes of a file: [type, start, size]. */
 function boxes(file: Buffer): Array<[string, number, number]> {
 	const found: Array<[string, number, number]> = [];
-	for (let offset = 0; offset < file.length; ) {
+	for (let offset = 0; offset < file.length;) {
 		const size = file.readUInt32BE(offset);
 		found.push([file.toString('latin1', offset + 4, offset + 8), offset, size]);
 		offset += size;
@@ -28,7 +28,8 @@ function moovAtEnd(file: Buffer): Buffer {
 
 function collect(file: Buffer, chunkSize: number) {
 	const collector = new Mp4HeaderCollector();
-	for (let offset = 0; offset < file.length; offset += chunkSize) collector.push(file.subarray(offset, offset + chunkSize));
+	for (let offset = 0; offset < file.length; offset += chunkSize)
+		collector.push(file.subarray(offset, offset + chunkSize));
 	return collector;
 }
 
@@ -54,7 +55,12 @@ describe('MP4 header reader', () => {
 	it('finds the header at the end of the file too, after the media data', () => {
 		const file = moovAtEnd(sample(10));
 		expect(boxes(file).map(([type]) => type)).toEqual(['ftyp', 'free', 'mdat', 'moov']);
-		expect(collect(file, 4096).result().info).toMatchObject({ durationSeconds: 10, width: 1920, frameRate: 25, headerAt: 'end' });
+		expect(collect(file, 4096).result().info).toMatchObject({
+			durationSeconds: 10,
+			width: 1920,
+			frameRate: 25,
+			headerAt: 'end',
+		});
 	});
 
 	it('gives the same answer whatever the chunk boundaries, down to one byte at a time', () => {
@@ -76,9 +82,15 @@ describe('MP4 header reader', () => {
 	});
 
 	it('says why when the bytes are not an MP4', () => {
-		expect(collect(Buffer.from('<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>'), 10).result()).toEqual({ reason: 'not an MP4 file' });
+		expect(collect(Buffer.from('<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>'), 10).result()).toEqual({
+			reason: 'not an MP4 file',
+		});
 		expect(new Mp4HeaderCollector().result()).toEqual({ reason: 'the file is empty' });
-		const noHeader = Buffer.concat(boxes(sample(5)).filter(([type]) => type !== 'moov').map(([, start, size]) => sample(5).subarray(start, start + size)));
+		const noHeader = Buffer.concat(
+			boxes(sample(5))
+				.filter(([type]) => type !== 'moov')
+				.map(([, start, size]) => sample(5).subarray(start, start + size)),
+		);
 		expect(collect(noHeader, 100).result()).toEqual({ reason: 'no MP4 header (moov box) found' });
 	});
 
@@ -92,7 +104,9 @@ describe('MP4 header reader', () => {
 		const file = moovAtEnd(sample(15));
 		const tap = mp4InfoTap();
 		const received: Buffer[] = [];
-		const chunks = Array.from({ length: Math.ceil(file.length / 1500) }, (_, i) => file.subarray(i * 1500, (i + 1) * 1500));
+		const chunks = Array.from({ length: Math.ceil(file.length / 1500) }, (_, i) =>
+			file.subarray(i * 1500, (i + 1) * 1500),
+		);
 		await pipeline(
 			Readable.from(chunks),
 			tap.stream,

@@ -84,7 +84,12 @@ describe('streamed multipart upload', () => {
 		const picture = bigPng(3 * 1024 * 1024);
 		const clip = sampleMp4();
 
-		const { files, note } = await uploadSources(client, sessionId, [memorySource('a.png', picture), memorySource('clip.mp4', clip)], LIMITS);
+		const { files, note } = await uploadSources(
+			client,
+			sessionId,
+			[memorySource('a.png', picture), memorySource('clip.mp4', clip)],
+			LIMITS,
+		);
 		expect(note).toBeUndefined();
 
 		expect(files.map((file) => [file.filename, file.fileType, file.width, file.height])).toEqual([
@@ -119,7 +124,9 @@ describe('streamed multipart upload', () => {
 
 		const error = await failure(uploadSources(client, sessionId, [source], LIMITS));
 
-		expect(error.message).toBe('File "grown.png" changed while it was being uploaded: expected 102400 bytes, read 131072 or more');
+		expect(error.message).toBe(
+			'File "grown.png" changed while it was being uploaded: expected 102400 bytes, read 131072 or more',
+		);
 		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(0);
 	});
 
@@ -147,7 +154,9 @@ describe('streamed multipart upload', () => {
 		const error = await failure(uploadSources(client, sessionId, [source], LIMITS));
 
 		expect((error as NemoVideoError).kind).toBe('network');
-		expect((error as NemoVideoError).hint).toMatch(/"once.png" is not in the session \(checked through its state\), so nothing is stored twice, but it was not sent again \(the file cannot be read again to resend it\)/);
+		expect((error as NemoVideoError).hint).toMatch(
+			/"once.png" is not in the session \(checked through its state\), so nothing is stored twice, but it was not sent again \(the file cannot be read again to resend it\)/,
+		);
 		expect(source.opens()).toBe(1);
 		expect(uploadsTo(sessionId)).toHaveLength(1);
 	});
@@ -162,7 +171,9 @@ describe('streamed multipart upload', () => {
 		const { files, note } = await uploadSources(client, sessionId, [source], LIMITS);
 
 		expect(files).toMatchObject([{ filename: 'a.png', hash: createHash('sha256').update(content).digest('hex') }]);
-		expect(note).toMatch(/the session state shows the file arrived: "a.png" \(512\.0 KB, hash [0-9a-f]{12}…, http.*\)\. Not sent again\.$/);
+		expect(note).toMatch(
+			/the session state shows the file arrived: "a.png" \(512\.0 KB, hash [0-9a-f]{12}…, http.*\)\. Not sent again\.$/,
+		);
 		expect(source.opens()).toBe(1);
 		expect(uploadsTo(sessionId)).toHaveLength(1);
 		expect(simulator.getSession(sessionId)?.state.video_infos).toHaveLength(1);
@@ -180,9 +191,14 @@ describe('streamed multipart upload', () => {
 		simulator.injectFault({ method: 'GET', path: STATE, kind: 'status', status: 503, times: 3 });
 		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'resetAfterBody' });
 		const error = await failure(uploadSources(client, sessionId, [memorySource('b.png', png(8, 8))], LIMITS));
-		expect((error as NemoVideoError).hint).toMatch(/^the upload's answer was lost \(.+\)\. The session state could not be read before the upload \(NemoVideo had a server error \(HTTP 503\).*\), so it cannot be told whether the upload arrived, and it was not sent again\./);
+		expect((error as NemoVideoError).hint).toMatch(
+			/^the upload's answer was lost \(.+\)\. The session state could not be read before the upload \(NemoVideo had a server error \(HTTP 503\).*\), so it cannot be told whether the upload arrived, and it was not sent again\./,
+		);
 		expect(uploadsTo(sessionId)).toHaveLength(2);
-		expect(simulator.getSession(sessionId)?.state.video_infos.map((media) => media.filename)).toEqual(['a.png', 'b.png']);
+		expect(simulator.getSession(sessionId)?.state.video_infos.map((media) => media.filename)).toEqual([
+			'a.png',
+			'b.png',
+		]);
 	});
 
 	it('a timeout after the body was sent is never followed by a resend: NemoVideo may still be storing the file', async () => {
@@ -194,7 +210,9 @@ describe('streamed multipart upload', () => {
 		const error = await failure(uploadSources(client, sessionId, [source], { timeoutMs: 30_000, idleTimeoutMs: 300 }));
 
 		expect((error as NemoVideoError).kind).toBe('timeout');
-		expect((error as NemoVideoError).hint).toMatch(/"slow.png" is not in the session yet \(checked through its state\), and NemoVideo may still be working on it, so it was not sent again/);
+		expect((error as NemoVideoError).hint).toMatch(
+			/"slow.png" is not in the session yet \(checked through its state\), and NemoVideo may still be working on it, so it was not sent again/,
+		);
 		expect(uploadsTo(sessionId)).toHaveLength(1);
 	});
 
@@ -226,7 +244,13 @@ describe('streamed multipart upload', () => {
 		const sessionId = await newSession(clientFor(simulator, fresh));
 		const client = clientFor(simulator, fresh, { refreshed: fresh });
 		const source = memorySource('a.png', bigPng(2 * 1024 * 1024));
-		simulator.injectFault({ method: 'POST', path: UPLOAD.source, kind: 'status', status: 401, body: { code: 1001, message: 'token invalid or expired' } });
+		simulator.injectFault({
+			method: 'POST',
+			path: UPLOAD.source,
+			kind: 'status',
+			status: 401,
+			body: { code: 1001, message: 'token invalid or expired' },
+		});
 
 		const { files } = await uploadSources(client, sessionId, [source], LIMITS);
 

@@ -19,7 +19,11 @@ function simulatorJob(t: number, renderMs: number): Job {
 }
 
 /** Runs pollUntilDone on a virtual clock; each poll takes `latencyMs`. */
-async function virtualRun(schedule: PollSchedule, job: (t: number) => Job, options: { maxWaitMs?: number; latencyMs?: number } = {}) {
+async function virtualRun(
+	schedule: PollSchedule,
+	job: (t: number) => Job,
+	options: { maxWaitMs?: number; latencyMs?: number } = {},
+) {
 	let clock = 0;
 	const pollTimes: number[] = [];
 	const latency = options.latencyMs ?? 5;
@@ -37,7 +41,11 @@ async function virtualRun(schedule: PollSchedule, job: (t: number) => Job, optio
 		maxWaitMs: options.maxWaitMs ?? 600_000,
 		startedAt: 0,
 		first: { status: 'pending', progress: 0 },
-		observe: (value) => ({ final: value.status === 'completed' || value.status === 'failed', progress: value.progress, status: value.status }),
+		observe: (value) => ({
+			final: value.status === 'completed' || value.status === 'failed',
+			progress: value.progress,
+			status: value.status,
+		}),
 	});
 	return { result, pollTimes };
 }
@@ -66,13 +74,19 @@ describe('adaptive schedule on renders of 30–90 s', () => {
 	});
 
 	it('starts at 2 s and backs off (4 s, 8 s, 15 s cap) while the service reports no progress', async () => {
-		const { pollTimes } = await virtualRun(adaptiveSchedule(), () => ({ status: 'processing' }), { maxWaitMs: 60_000, latencyMs: 0 });
+		const { pollTimes } = await virtualRun(adaptiveSchedule(), () => ({ status: 'processing' }), {
+			maxWaitMs: 60_000,
+			latencyMs: 0,
+		});
 		expect(pollTimes.slice(0, 6)).toEqual([2000, 4000, 8000, 16_000, 31_000, 46_000]);
 	});
 
 	it('falls back to polling every 10% of elapsed time when progress stalls below 100', async () => {
 		// Progress climbs linearly to 99% at 30 s, then sits at 99% until 50 s.
-		const job = (t: number): Job => (t >= 50_000 ? { status: 'completed', progress: 100 } : { status: 'processing', progress: Math.min(99, Math.floor(t / 300)) || undefined });
+		const job = (t: number): Job =>
+			t >= 50_000
+				? { status: 'completed', progress: 100 }
+				: { status: 'processing', progress: Math.min(99, Math.floor(t / 300)) || undefined };
 		const { result, pollTimes } = await virtualRun(adaptiveSchedule(), job, { latencyMs: 0 });
 		const late = pollTimes.filter((t) => t > 32_000);
 		for (let i = 1; i < late.length; i++) {
@@ -91,7 +105,10 @@ describe('adaptive schedule on renders of 30–90 s', () => {
 						? { status: 'completed', progress: 100 }
 						: t < queuedMs
 							? { status: 'pending', progress: 0 }
-							: { status: 'processing', progress: Math.max(1, Math.floor(((t - queuedMs) / (renderMs - queuedMs)) * 100)) };
+							: {
+									status: 'processing',
+									progress: Math.max(1, Math.floor(((t - queuedMs) / (renderMs - queuedMs)) * 100)),
+								};
 				const { result } = await virtualRun(adaptiveSchedule(), job);
 				expect(result.elapsedMs - renderMs).toBeLessThanOrEqual(Math.max(1000, 0.1 * renderMs));
 			}
@@ -99,7 +116,9 @@ describe('adaptive schedule on renders of 30–90 s', () => {
 	});
 
 	it('scales every duration with scaledScheduleOptions, as the benchmark does', async () => {
-		const { result } = await virtualRun(adaptiveSchedule(scaledScheduleOptions(0.1)), (t) => simulatorJob(t, 6000), { latencyMs: 0.5 });
+		const { result } = await virtualRun(adaptiveSchedule(scaledScheduleOptions(0.1)), (t) => simulatorJob(t, 6000), {
+			latencyMs: 0.5,
+		});
 		expect(result.elapsedMs - 6000).toBeLessThanOrEqual(600);
 		expect(result.polls).toBeLessThanOrEqual(6);
 	});
@@ -107,7 +126,10 @@ describe('adaptive schedule on renders of 30–90 s', () => {
 
 describe('pollUntilDone', () => {
 	it('polls one last time at the deadline, then reports the last answer', async () => {
-		const { result, pollTimes } = await virtualRun(fixedSchedule(4000), () => ({ status: 'processing', progress: 5 }), { maxWaitMs: 10_000, latencyMs: 0 });
+		const { result, pollTimes } = await virtualRun(fixedSchedule(4000), () => ({ status: 'processing', progress: 5 }), {
+			maxWaitMs: 10_000,
+			latencyMs: 0,
+		});
 		expect(pollTimes).toEqual([4000, 8000, 10_000]);
 		expect(result).toEqual({ final: false, last: { status: 'processing', progress: 5 }, polls: 3, elapsedMs: 10_000 });
 	});
