@@ -67,7 +67,12 @@ export class SimState {
 	/** stops child processes still running (ffmpeg making a render); all called on reset and close */
 	children = new Set<() => void>();
 	counters = { sessions: 0, balance: 0, renders: 0, edits: 0, ids: 0 };
-	readonly uploadDir: string;
+	/**
+	 * Where uploaded bytes and renders made from them are written: a fresh folder after every reset. Ids repeat
+	 * after a reset (the id generator restarts from the seed), so a new upload can have an old one's name; a new
+	 * folder keeps an earlier generation's late deletions (a killed ffmpeg cleaning up) away from it.
+	 */
+	uploadDir: string;
 	private idRng: Rng;
 
 	constructor(options: SimulatorOptions = {}) {
@@ -130,7 +135,8 @@ export class SimState {
 		this.ipIssues.clear();
 		this.sessions.clear();
 		this.renders.clear();
-		for (const u of this.uploads.values()) if (u.file) fs.rm(u.file, { force: true }, () => undefined);
+		fs.rmSync(this.uploadDir, { recursive: true, force: true });
+		this.uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nemovideo-sim-'));
 		this.uploads.clear();
 		this.generatedAssets.clear();
 		this.renderFailures.clear();

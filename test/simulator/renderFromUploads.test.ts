@@ -150,7 +150,10 @@ describe('simulator: renders made from the uploaded images (renderFrom uploads)'
 		const body = fs.readFileSync(await download(done.outputUrl ?? done.output.url, 'pad.mp4'));
 		expect(body.length).toBe(3 * 1024 * 1024);
 		expect(body.toString('latin1', 4, 8)).toBe('ftyp');
-		const made = fs.readFileSync(sim.getRender('render_pad')!.asset);
+		const asset = sim.getRender('render_pad')!.asset;
+		// an absolute path is the MP4 ffmpeg made from the upload (a bare name would be the sample)
+		expect(path.isAbsolute(asset)).toBe(true);
+		const made = fs.readFileSync(asset);
 		expect(body.subarray(0, made.length).equals(made)).toBe(true);
 		expect(body.toString('latin1', made.length + 4, made.length + 8)).toBe('free');
 	});
